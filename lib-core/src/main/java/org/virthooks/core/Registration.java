@@ -1,0 +1,26 @@
+package org.virthooks.core;
+
+/**
+ * A listener's or hook's registration. {@link #close()} removes it; closing twice does nothing.
+ * Use it in try-with-resources or keep it to unregister later.
+ */
+public interface Registration extends AutoCloseable {
+  /** The name given at registration, or a generated one. */
+  String name();
+
+  /** True until {@link #close()}. */
+  boolean isActive();
+
+  /** Events discarded for this registration by its {@link OverflowPolicy}; 0 for synchronous ones. */
+  long dropped();
+
+  /** Events waiting in this registration's queue; 0 for synchronous ones. */
+  int queued();
+
+  /**
+   * Removes the registration. No delivery starts after it returns (one already running completes);
+   * queued events are discarded.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,304 @@
+package org.virthooks.core.hook;
+
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.virthooks.core.hook.HookFailure.Reason;
+import org.virthooks.core.internal.Checks;
+
+/**
+ * Holds the hooks of every point and runs them with their deadlines.
+ *
+ * <pre>{@code
+ * HookRegistry hooks = HookRegistry.create();
+ * hooks.hook(HookPoint.before("domain.start")).name("memory-budget").priority(10)
+ *     .deadline(Duration.ofSeconds(2))
+ *     .register(call -> tooBig(call) ? Verdict.refuse("over budget") : Verdict.proceed());
+ * HookOutcome outcome = hooks.invoke(call);
+ * }</pre>
+ *
+ * <p>Hooks of a point run one after the other, ordered by priority (lower first) then name, each
+ * on a worker thread so that its deadline can be enforced: an overrun is interrupted and
+ * abandoned. The phase decides what answers mean; see {@link HookPhase}. Thread-safe;
+ * {@link #close()} stops the worker threads.
+ */
+public final class HookRegistry implements AutoCloseable {
+  /** The deadline of a hook registered without one. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+
+  private static final Comparator<Entry> ORDER =
+      Comparator.comparingInt(Entry::priority).thenComparing(Entry::name);
+
+  private final List<Entry> entries = new CopyOnWriteArrayList<>();
+  private final Duration defaultDeadline;
+  private final ExecutorService workers;
+  private volatile boolean closed;
+
+  private HookRegistry(Duration defaultDeadline) {
+    this.defaultDeadline = defaultDeadline;
+    // a thread per running hook: an abandoned, stuck hook must not hold up the next call
+    this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(),
+        new ThreadFactoryBuilder().setNameFormat("virthooks-hook-%d").setDaemon(true).build());
+  }
+
+  /** A registry whose hooks have {@link #DEFAULT_DEADLINE} unless registered with their own. */
+  public static HookRegistry create() {
+    return new HookRegistry(DEFAULT_DEADLINE);
+  }
+
+  /** A registry with another default deadline. */
+  public static HookRegistry withDefaultDeadline(Duration deadline) {
+    return new HookRegistry(checkDeadline(deadline));
+  }
+
+  /** Starts registering a hook at {@code point}. */
+  public HookBuilder hook(HookPoint point) {
+    return new HookBuilder(this, Checks.notNull("point", point));
+  }
+
+  /** Registers {@code hook} at {@code point} under {@code name} with priority 0 and the default deadline. */
+  public HookRegistration register(HookPoint point, String name, Hook hook) {
+    return hook(point).name(name).register(hook);
+  }
+
+  /** True when at least one hook is registered at {@code point}. */
+  public boolean hasHooks(HookPoint point) {
+    for (Entry e : entries) {
+      if (e.point.equals(point)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The names of the hooks at {@code point}, in the order they run. */
+  public List<String> hookNames(HookPoint point) {
+    return hooksAt(point).stream().map(Entry::name).toList();
+  }
+
+  /** Every point that has hooks. */
+  public List<HookPoint> points() {
+    return entries.stream().map(Entry::point).distinct().toList();
+  }
+
+  /**
+   * Runs the hooks at {@code call.point()} and returns their joint outcome; a point with no hooks
+   * proceeds. Never throws for what hooks do.
+   */
+  public HookOutcome invoke(HookCall call) {
+    Checks.notNull("call", call);
+    if (closed) {
+      throw new IllegalStateException("hook registry is closed");
+    }
+    HookPoint point = call.point();
+    List<String> ran = new ArrayList<>();
+    List<HookFailure> failures = new ArrayList<>();
+    String document = call.document().orElse(null);
+    boolean rewritten = false;
+    for (Entry e : hooksAt(point)) {
+      HookCall current = point.phase() == HookPhase.FILTER ? call.withDocument(document) : call;
+      ran.add(e.name);
+      Verdict v;
+      try {
+        v = e.run(current, workers);
+      } catch (HookFailedException f) {
+        failures.add(f.failure);
+        if (point.phase() == HookPhase.AFTER) {
+          continue;
+        }
+        return new HookOutcome(point, Verdict.refuse(f.failure.message()), Optional.of(e.name), ran,
+            failures);
+      }
+      switch (point.phase()) {
+        case BEFORE -> {
+          if (v instanceof Verdict.Refuse) {
+            return new HookOutcome(point, v, Optional.of(e.name), ran, failures);
+          }
+          if (v instanceof Verdict.Rewrite) {
+            String msg = "hook '" + e.name + "' returned a rewritten document at " + point
+                + ", where only proceed or refuse is allowed";
+            failures.add(new HookFailure(e.name, Reason.BAD_VERDICT, msg, Optional.empty()));
+            return new HookOutcome(point, Verdict.refuse(msg), Optional.of(e.name), ran, failures);
+          }
+        }
+        case AFTER -> {
+          if (v instanceof Verdict.Refuse r) {
+            failures.add(new HookFailure(e.name, Reason.REFUSED_TOO_LATE,
+                "hook '" + e.name + "' refused at " + point + ", where nothing can be refused: "
+                    + r.message(), Optional.empty()));
+          }
+        }
+        case FILTER -> {
+          if (v instanceof Verdict.Refuse) {
+            return new HookOutcome(point, v, Optional.of(e.name), ran, failures);
+          }
+          if (v instanceof Verdict.Rewrite w) {
+            document = w.document();
+            rewritten = true;
+          }
+        }
+      }
+    }
+    Verdict result = rewritten ? Verdict.rewrite(document) : Verdict.proceed();
+    return new HookOutcome(point, result, Optional.empty(), ran, failures);
+  }
+
+  /** Removes every hook and stops the worker threads; hooks still running are interrupted. */
+  @Override
+  public void close() {
+    closed = true;
+    entries.clear();
+    workers.shutdownNow();
+  }
+
+  private List<Entry> hooksAt(HookPoint point) {
+    List<Entry> at = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e.point.equals(point)) {
+        at.add(e);
+      }
+    }
+    at.sort(ORDER);
+    return at;
+  }
+
+  HookRegistration add(HookPoint point, String name, int priority, Duration deadline, Hook hook) {
+    Checks.notNull("hook", hook);
+    Entry entry = new Entry(point, name, priority, deadline != null ? deadline : defaultDeadline,
+        hook);
+    synchronized (entries) {
+      if (closed) {
+        throw new IllegalStateException("hook registry is closed");
+      }
+      for (Entry e : entries) {
+        if (e.point.equals(point) && e.name.equals(name)) {
+          throw new IllegalArgumentException(
+              "a hook named '" + name + "' is already registered at " + point);
+        }
+      }
+      entries.add(entry);
+    }
+    return entry;
+  }
+
+  static Duration checkDeadline(Duration d) {
+    Checks.notNull("deadline", d);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("deadline must be positive: " + d);
+    }
+    return d;
+  }
+
+  private final class Entry implements HookRegistration {
+    private final HookPoint point;
+    private final String name;
+    private final int priority;
+    private final Duration deadline;
+    private final Hook hook;
+    private final AtomicBoolean active = new AtomicBoolean(true);
+
+    Entry(HookPoint point, String name, int priority, Duration deadline, Hook hook) {
+      this.point = point;
+      this.name = name;
+      this.priority = priority;
+      this.deadline = deadline;
+      this.hook = hook;
+    }
+
+    Verdict run(HookCall call, ExecutorService pool) throws HookFailedException {
+      Future<Verdict> f;
+      try {
+        f = pool.submit(() -> hook.apply(call));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        throw fail(Reason.THREW, "hook '" + name + "' could not run: the registry is closed", e);
+      }
+      try {
+        Verdict v = f.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        if (v == null) {
+          throw fail(Reason.BAD_VERDICT, "hook '" + name + "' returned no verdict at " + point, null);
+        }
+        return v;
+      } catch (TimeoutException e) {
+        f.cancel(true);
+        throw fail(Reason.DEADLINE,
+            "hook '" + name + "' did not answer within its deadline of " + human(deadline) + " at "
+                + point, null);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        throw fail(Reason.THREW, "hook '" + name + "' failed at " + point + ": " + describe(cause),
+            cause);
+      } catch (CancellationException e) {
+        throw fail(Reason.THREW, "hook '" + name + "' was cancelled at " + point, e);
+      } catch (InterruptedException e) {
+        f.cancel(true);
+        Thread.currentThread().interrupt();
+        throw fail(Reason.THREW, "interrupted while waiting for hook '" + name + "' at " + point, e);
+      }
+    }
+
+    private HookFailedException fail(Reason reason, String message, Throwable cause) {
+      return new HookFailedException(
+          new HookFailure(name, reason, message, Optional.ofNullable(cause)));
+    }
+
+    int priority() {
+      return priority;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public HookPoint point() {
+      return point;
+    }
+
+    @Override
+    public boolean isActive() {
+      return active.get();
+    }
+
+    @Override
+    public void close() {
+      if (active.compareAndSet(true, false)) {
+        entries.remove(this);
+      }
+    }
+  }
+
+  private static String describe(Throwable t) {
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getName() : m;
+  }
+
+  static String human(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+  }
+
+  private static final class HookFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient HookFailure failure;
+
+    HookFailedException(HookFailure failure) {
+      super(failure.message(), null, false, false);
+      this.failure = failure;
+    }
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Test support for users of virthooks: a {@link org.virthooks.core.testing.RecordingListener}
+ * with waiting assertions, a {@link org.virthooks.core.testing.HookHarness} that calls hooks with
+ * no hypervisor, and {@link org.virthooks.core.testing.TestEvents}. Needs no test framework.
+ */
+package org.virthooks.core.testing;
