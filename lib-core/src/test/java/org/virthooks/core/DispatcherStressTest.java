@@ -1,0 +1,121 @@
+package org.virthooks.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.virthooks.core.testing.TestEvents;
+
+/**
+ * Several threads publish, each as its own source, while others register and close
+ * registrations. With the blocking policy the long-lived subscribers must see every event exactly
+ * once and each source's events in order.
+ */
+class DispatcherStressTest {
+  private static final int PUBLISHERS = 4;
+  private static final int EVENTS_PER_PUBLISHER = 50_000;
+
+  /** Checks one subscriber's view: per source, sequence numbers must arrive 1, 2, 3... */
+  static final class OrderChecker implements EventListener<VirtEvent> {
+    final Map<EventSource, AtomicLong> last = new ConcurrentHashMap<>();
+    final List<String> violations = new ArrayList<>();
+    final AtomicLong total = new AtomicLong();
+
+    @Override
+    public void onEvent(VirtEvent e) {
+      long prev = last.computeIfAbsent(e.source(), s -> new AtomicLong()).getAndSet(e.seq());
+      if (e.seq() != prev + 1) {
+        synchronized (violations) {
+          violations.add(e.source() + ": " + prev + " then " + e.seq());
+        }
+      }
+      total.incrementAndGet();
+    }
+  }
+
+  @Test
+  void noLossNoDuplicateAndPerSourceOrderWhileRegistrationsChurn() throws Exception {
+    List<Throwable> errors = new ArrayList<>();
+    try (EventDispatcher d = EventDispatcher.builder()
+        .errorHandler((r, e, t) -> errors.add(t)).closeGrace(Duration.ofSeconds(30)).build()) {
+      OrderChecker sync = new OrderChecker();
+      OrderChecker asyncBlock = new OrderChecker();
+      OrderChecker asyncSmall = new OrderChecker();
+      d.on(VirtEvent.class, sync);
+      d.subscribe(VirtEvent.class).async(1024, OverflowPolicy.BLOCK).register(asyncBlock);
+      d.subscribe(DomainEvent.class).async(8, OverflowPolicy.BLOCK).register(asyncSmall::onEvent);
+
+      ExecutorService pool = Executors.newFixedThreadPool(PUBLISHERS + 2);
+      CountDownLatch start = new CountDownLatch(1);
+      AtomicBoolean publishing = new AtomicBoolean(true);
+      List<Future<?>> publishers = new ArrayList<>();
+      for (int p = 0; p < PUBLISHERS; p++) {
+        TestEvents src = new TestEvents(EventSource.of("stress", "p" + p));
+        publishers.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < EVENTS_PER_PUBLISHER; i++) {
+            d.publish(src.domain("g", DomainEvent.Kind.STARTED));
+          }
+          return null;
+        }));
+      }
+      AtomicLong churned = new AtomicLong();
+      List<Future<?>> churners = new ArrayList<>();
+      for (int c = 0; c < 2; c++) {
+        boolean async = c == 0;
+        churners.add(pool.submit(() -> {
+          start.await();
+          while (publishing.get()) {
+            SubscriptionBuilder<VirtEvent> b = d.subscribe(VirtEvent.class);
+            if (async) {
+              b.async(16, OverflowPolicy.DROP_OLDEST);
+            }
+            try (Registration r = b.register(e -> { })) {
+              Thread.onSpinWait();
+            }
+            churned.incrementAndGet();
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : publishers) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+      publishing.set(false);
+      for (Future<?> f : churners) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+      long expected = (long) PUBLISHERS * EVENTS_PER_PUBLISHER;
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while ((asyncBlock.total.get() < expected || asyncSmall.total.get() < expected)
+          && System.nanoTime() < end) {
+        Thread.sleep(10);
+      }
+      for (OrderChecker c : List.of(sync, asyncBlock, asyncSmall)) {
+        assertThat(c.violations).isEmpty();
+        assertThat(c.total.get()).isEqualTo(expected);
+        assertThat(c.last).hasSize(PUBLISHERS);
+        c.last.values().forEach(v -> assertThat(v.get()).isEqualTo(EVENTS_PER_PUBLISHER));
+      }
+      assertThat(churned.get()).isPositive();
+      assertThat(errors).isEmpty();
+      assertThat(d.registrations()).hasSize(3);
+    }
+    assertThat(EventDispatcherTest.liveDispatchThreads()).isZero();
+  }
+}
