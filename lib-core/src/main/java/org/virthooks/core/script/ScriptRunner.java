@@ -7,7 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.virthooks.core.internal.Checks;
+import org.virthooks.core.internal.ProcessGroups;
 
 /**
  * Runs an external program with a deadline: writes standard input, collects standard output and
@@ -50,7 +54,19 @@ public final class ScriptRunner implements AutoCloseable {
    */
   public ScriptResult run(ScriptInvocation call, Duration deadline) throws IOException {
     Checks.notNull("deadline", deadline);
-    ProcessBuilder pb = new ProcessBuilder(call.argv());
+    List<String> argv = call.argv();
+    String program = argv.get(0);
+    if (program.contains("/") && !java.nio.file.Files.isExecutable(Path.of(program))) {
+      // said here because behind setsid the failure would only show as its exit status
+      throw new IOException(program + " is missing or not executable");
+    }
+    Path setsid = ProcessGroups.setsid();
+    if (setsid != null) {
+      // a session of its own: children it leaves behind can still be found and killed
+      argv = new ArrayList<>(argv);
+      argv.add(0, setsid.toString());
+    }
+    ProcessBuilder pb = new ProcessBuilder(argv);
     pb.environment().putAll(call.env());
     Process p = pb.start();
     Set<ProcessHandle> seen = new HashSet<>();
@@ -77,6 +93,9 @@ public final class ScriptRunner implements AutoCloseable {
       p.destroyForcibly();
     }
     seen.forEach(ProcessHandle::destroyForcibly);
+    if (setsid != null) {
+      ProcessGroups.inSession(p.pid()).forEach(ProcessHandle::destroyForcibly);
+    }
     feeder.cancel(true);
     byte[] stdout = finish(out, p);
     byte[] stderr = finish(err, p);
