@@ -1,0 +1,65 @@
+package org.virthooks.ldm.internal;
+
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBException;
+import jakarta.xml.bind.Marshaller;
+import jakarta.xml.bind.Unmarshaller;
+import java.io.StringWriter;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import org.virthooks.ldm.model.LdmEvent;
+import org.virthooks.ldm.model.LdmInterface;
+import org.virthooks.ldm.model.LdmMessage;
+
+/**
+ * The one {@link JAXBContext} of the module (building it costs milliseconds, and it is
+ * thread-safe), with per-thread unmarshallers and marshallers (which are not).
+ */
+public final class Jaxb {
+  private static final JAXBContext CONTEXT = createContext();
+  private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newDefaultFactory();
+  // unmarshallers are cheap but not free; one per thread keeps the decode path allocation-light
+  private static final ThreadLocal<Unmarshaller> UNMARSHALLER = ThreadLocal.withInitial(() -> {
+    try {
+      return CONTEXT.createUnmarshaller();
+    } catch (JAXBException e) {
+      throw new IllegalStateException(e);
+    }
+  });
+
+  private Jaxb() {}
+
+  private static JAXBContext createContext() {
+    try {
+      return JAXBContext.newInstance(LdmInterface.class, LdmEvent.class);
+    } catch (JAXBException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The shared context. */
+  public static JAXBContext context() {
+    return CONTEXT;
+  }
+
+  /** Binds the document the reader stands at (its root start tag). */
+  public static Object unmarshal(XMLStreamReader reader) throws JAXBException {
+    return UNMARSHALLER.get().unmarshal(reader);
+  }
+
+  /** The message as a bare element with the conventional prefixes, no XML declaration. */
+  public static String marshal(LdmMessage message) {
+    StringWriter s = new StringWriter(512);
+    try {
+      Marshaller m = CONTEXT.createMarshaller();
+      m.setProperty(Marshaller.JAXB_FRAGMENT, Boolean.TRUE);
+      PrefixingWriter w = new PrefixingWriter(OUTPUT.createXMLStreamWriter(s));
+      m.marshal(message, w);
+      w.flush();
+    } catch (JAXBException | XMLStreamException e) {
+      throw new IllegalStateException("cannot write " + message, e);
+    }
+    return s.toString();
+  }
+}

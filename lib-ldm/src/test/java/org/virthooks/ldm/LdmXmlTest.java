@@ -1,0 +1,242 @@
+package org.virthooks.ldm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.virthooks.ldm.model.Cmd;
+import org.virthooks.ldm.model.Content;
+import org.virthooks.ldm.model.Data;
+import org.virthooks.ldm.model.Envelope;
+import org.virthooks.ldm.model.Item;
+import org.virthooks.ldm.model.LdmEvent;
+import org.virthooks.ldm.model.LdmInterface;
+import org.virthooks.ldm.model.LdmMessage;
+import org.virthooks.ldm.model.Response;
+import org.virthooks.ldm.model.Section;
+
+/** Every variant of the reference reads; hostile input fails fast with a position. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LdmXmlTest {
+  private final LdmXml xml = LdmXml.defaults();
+
+  /** The guide's request, prefixes undeclared, no XML declaration. */
+  static final String GUIDE_REQUEST = """
+      <LDM_interface version="1.0">
+        <cmd>
+          <action>list-domain</action>
+          <data version="3.0">
+            <Envelope>
+              <References/>
+              <Content xsi:type="ovf:VirtualSystem_Type" id="ldg1">
+                <Section xsi:type="ovf:ResourceAllocationSection_type">
+                  <Item>
+                    <rasd:OtherResourceType>ldom_info</rasd:OtherResourceType>
+                    <gprop:GenericProperty key="failure-policy">reset</gprop:GenericProperty>
+                  </Item>
+                </Section>
+              </Content>
+            </Envelope>
+          </data>
+        </cmd>
+      </LDM_interface>
+      """;
+
+  @Test
+  void readsTheGuideRequestWithUndeclaredPrefixes() throws Exception {
+    LdmInterface r = xml.readInterface(GUIDE_REQUEST.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.getVersion()).isEqualTo("1.0");
+    assertThat(r.isResponse()).isFalse();
+    Cmd cmd = r.getCommands().get(0);
+    assertThat(cmd.getAction()).isEqualTo("list-domain");
+    Content c = cmd.getData().get(0).getEnvelope().getContents().get(0);
+    assertThat(c.getId()).isEqualTo("ldg1");
+    assertThat(c.getType()).isEqualTo("ovf:VirtualSystem_Type");
+    Section s = c.getSections().get(0);
+    assertThat(s.isResourceAllocation()).isTrue();
+    Item i = s.getItems().get(0);
+    assertThat(i.getOtherResourceType()).isEqualTo("ldom_info");
+    assertThat(i.property("failure-policy")).contains("reset");
+  }
+
+  @Test
+  void readsDeclaredPrefixesWhateverTheirUris() throws Exception {
+    String doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        + "<LDM_interface version=\"1.3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+        + " xmlns:ovf=\"./schemas/envelope\" xmlns:rasd=\"./schemas/CIM_ResourceAllocationSettingData\""
+        + " xmlns:gprop=\"./schemas/GenericProperty\">"
+        + "<cmd><action>list-domain</action><data version=\"3.0\"><Envelope><References/>"
+        + "<Content xsi:type=\"ovf:VirtualSystem_Type\" ovf:id=\"primary\">"
+        + "<Section xsi:type=\"ovf:ResourceAllocationSection_Type\"><Item>"
+        + "<rasd:OtherResourceType>ldom_info</rasd:OtherResourceType>"
+        + "<gprop:GenericProperty key=\"hostid\">0x84f97452</gprop:GenericProperty>"
+        + "</Item></Section></Content></Envelope></data></cmd></LDM_interface>";
+    LdmInterface r = xml.readInterface(doc.getBytes(StandardCharsets.UTF_8));
+    Content c = r.getCommands().get(0).getData().get(0).getEnvelope().getContents().get(0);
+    assertThat(c.getId()).isEqualTo("primary");
+    assertThat(c.getSections().get(0).isResourceAllocation()).isTrue();
+    assertThat(c.getSections().get(0).getItems().get(0).property("hostid")).contains("0x84f97452");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"})
+  void readsEveryVersion(String version) throws Exception {
+    LdmMessage m = xml.read("<?xml version='1.0'?><LDM_event version='" + version
+        + "'><cmd><action>start-domain</action><data version='3.0'><Envelope><References/>"
+        + "<Content xsi:type='ovf:VirtualSystem_Type' ovf:id='ldg1'/></Envelope></data></cmd></LDM_event>");
+    assertThat(m).isInstanceOf(LdmEvent.class);
+    assertThat(m.getVersion()).isEqualTo(version);
+    assertThat(m.firstAction()).isEqualTo("start-domain");
+  }
+
+  @Test
+  void readsSeveralCommandsAndThreeResponseLevels() throws Exception {
+    String doc = """
+        <LDM_interface version="1.1">
+          <cmd><action>bind-domain</action>
+            <data version="3.0"><Envelope><References/><Content id="a"/></Envelope>
+              <response><status>success</status></response></data>
+            <response><status>success</status></response></cmd>
+          <cmd><action>start-domain</action>
+            <data version="3.0"><Envelope><References/><Content id="b"/></Envelope>
+              <response><status>failure</status><resp_msg>Domain b is not bound</resp_msg>
+              <resp_msg>second message</resp_msg></response></data>
+            <response><status>failure</status><resp_msg>start-domain failed</resp_msg></response></cmd>
+          <response><status>failure</status><resp_msg>start-domain failed</resp_msg></response>
+        </LDM_interface>
+        """;
+    LdmInterface r = xml.readInterface(doc.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.getCommands()).hasSize(2);
+    assertThat(r.isResponse()).isTrue();
+    assertThat(r.isSuccess()).isFalse();
+    assertThat(r.getResponse().isFailure()).isTrue();
+    assertThat(r.getCommands().get(0).getResponse().isSuccess()).isTrue();
+    assertThat(r.getCommands().get(1).getData().get(0).getResponse().getMessages())
+        .containsExactly("Domain b is not bound", "second message");
+    assertThat(r.failureMessages())
+        .containsExactly("Domain b is not bound", "second message", "start-domain failed");
+  }
+
+  @Test
+  void writesWithDeclaredPrefixesAndReadsItBack() throws Exception {
+    LdmInterface req = LdmInterface.request("set-vcpu", Data.of(Envelope.of(
+        Content.domain("ldg1", Section.of(Item.of("cpu", "number", "8"))))));
+    req.getCommands().get(0).getOptions().add("-f");
+    String text = xml.write(req);
+    assertThat(text).startsWith("<LDM_interface")
+        .contains("xmlns:rasd=", "<rasd:OtherResourceType>cpu</rasd:OtherResourceType>",
+            "<gprop:GenericProperty key=\"number\">8</gprop:GenericProperty>",
+            "xsi:type=\"ovf:VirtualSystem_Type\"", "<option>-f</option>")
+        .doesNotContain("<?xml");
+    LdmInterface back = xml.readInterface(text.getBytes(StandardCharsets.UTF_8));
+    assertThat(back.getCommands().get(0).getAction()).isEqualTo("set-vcpu");
+    assertThat(back.getCommands().get(0).getOptions()).containsExactly("-f");
+    assertThat(back.getCommands().get(0).getData().get(0).getEnvelope().allItems().get(0)
+        .property("number")).contains("8");
+  }
+
+  @Test
+  void writesResponsesAtEveryLevel() throws Exception {
+    LdmInterface r = LdmInterface.request("reg-domain-events");
+    r.getCommands().get(0).getData().get(0).setResponse(Response.success());
+    r.getCommands().get(0).setResponse(Response.success());
+    r.setResponse(Response.failure("not authorized"));
+    LdmInterface back = xml.readInterface(xml.writeBytes(r));
+    assertThat(back.failureMessages()).containsExactly("not authorized");
+  }
+
+  @Test
+  void ignoresUnknownElementsAndAttributes() throws Exception {
+    LdmMessage m = xml.read("<LDM_event version='1.1' extra='x'><cmd><action>add-vnet</action>"
+        + "<arguments><arg>z</arg></arguments><data version='3.0'><Envelope><References/>"
+        + "<Content id='g'><uuid>0f3a</uuid></Content></Envelope></data></cmd></LDM_event>");
+    assertThat(m.firstAction()).isEqualTo("add-vnet");
+  }
+
+  @Test
+  void refusesDtdAndExternalEntities() {
+    String xxe = "<?xml version='1.0'?><!DOCTYPE LDM_event [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
+        + "<LDM_event version='1.0'><cmd><action>&x;</action></cmd></LDM_event>";
+    assertThatThrownBy(() -> xml.read(xxe)).isInstanceOf(LdmParseException.class)
+        .satisfies(e -> assertThat(((LdmParseException) e).line()).isEqualTo(1));
+  }
+
+  @Test
+  void refusesBillionLaughs() {
+    StringBuilder s = new StringBuilder("<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'>");
+    for (int i = 1; i < 10; i++) {
+      s.append("<!ENTITY lol").append(i).append(" '");
+      s.append(("&lol" + (i == 1 ? "" : i - 1) + ";").repeat(10)).append("'>");
+    }
+    s.append("]><LDM_event version='1.0'><cmd><action>&lol9;</action></cmd></LDM_event>");
+    assertThatThrownBy(() -> xml.read(s.toString())).isInstanceOf(LdmParseException.class);
+  }
+
+  @Test
+  void refusesUndeclaredEntityReferences() {
+    assertThatThrownBy(() -> xml.read("<LDM_event version='1.0'><cmd><action>&foo;</action></cmd></LDM_event>"))
+        .isInstanceOf(LdmParseException.class);
+  }
+
+  @Test
+  void malformedInputGivesLineAndColumn() {
+    String doc = "<LDM_event version='1.0'>\n  <cmd>\n    <action>x</actio>\n</cmd></LDM_event>";
+    assertThatThrownBy(() -> xml.read(doc)).isInstanceOfSatisfying(LdmParseException.class, e -> {
+      assertThat(e.line()).isEqualTo(3);
+      assertThat(e.column()).isPositive();
+      assertThat(e.getMessage()).contains("line 3");
+    });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   ", "not xml", "<LDM_event", "<LDM_event version='1.0'>",
+      "<other/>", "<LDM_event/><LDM_event/>", "\u0000\u0001\u0002", "<a:b:c/>",
+      "<LDM_event version='1.0'><cmd><action>x</action></cmd></LDM_event>trailing"})
+  void garbageIsATypedError(String doc) {
+    assertThatThrownBy(() -> xml.read(doc)).isInstanceOf(LdmParseException.class);
+  }
+
+  @Test
+  void enforcesTheSizeLimit() {
+    LdmXml small = LdmXml.withLimits(LdmLimits.DEFAULTS.withMaxDocumentBytes(1024));
+    String big = "<LDM_event version='1.0'><cmd><action>" + "x".repeat(2000) + "</action></cmd></LDM_event>";
+    assertThatThrownBy(() -> small.read(big)).isInstanceOf(LdmParseException.class)
+        .hasMessageContaining("exceeds the limit of 1024 bytes");
+    byte[] huge = new byte[LdmLimits.DEFAULT_MAX_DOCUMENT_BYTES + 1];
+    assertThatThrownBy(() -> xml.read(huge)).isInstanceOf(LdmParseException.class)
+        .hasMessageContaining("exceeds");
+  }
+
+  @Test
+  void enforcesTheDepthLimit() {
+    String deep = "<LDM_event version='1.0'>" + "<a>".repeat(100_000) + "</a>".repeat(100_000) + "</LDM_event>";
+    assertThatThrownBy(() -> xml.read(deep)).isInstanceOf(LdmParseException.class)
+        .hasMessageContaining("nested deeper than 64");
+  }
+
+  @Test
+  void enforcesTheAttributeLimit() {
+    StringBuilder s = new StringBuilder("<LDM_event version='1.0'><cmd");
+    for (int i = 0; i < 10_000; i++) {
+      s.append(" a").append(i).append("='v'");
+    }
+    s.append("/></LDM_event>");
+    assertThatThrownBy(() -> xml.read(s.toString())).isInstanceOf(LdmParseException.class)
+        .hasMessageContaining("more than 64 attributes");
+  }
+
+  @Test
+  void errorsShiftToTheirPlaceInALargerInput() {
+    LdmParseException e = new LdmParseException("bad", 1, 5);
+    LdmParseException moved = e.shiftedBy(10, 3);
+    assertThat(moved.line()).isEqualTo(10);
+    assertThat(moved.column()).isEqualTo(7);
+    assertThat(moved.getMessage()).isEqualTo("bad (line 10, column 7)");
+    assertThat(new LdmParseException("x", 2, 4).shiftedBy(10, 3).line()).isEqualTo(11);
+  }
+}
