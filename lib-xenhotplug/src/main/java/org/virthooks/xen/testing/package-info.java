@@ -1,0 +1,6 @@
+/**
+ * Test support for Xen: {@link org.virthooks.xen.testing.XenstoreServer}, an in-memory xenstore
+ * daemon on a Unix socket that speaks the wire protocol faithfully enough for Debian's
+ * {@code xenstore-utils} and for the hotplug runner's tests and demo.
+ */
+package org.virthooks.xen.testing;
