@@ -1,11 +1,11 @@
 package org.virthooks.core.internal;
 
-import java.util.ArrayList;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.virthooks.core.EventListener;
@@ -14,32 +14,39 @@ import org.virthooks.core.OverflowPolicy;
 import org.virthooks.core.VirtEvent;
 
 /**
- * Queues events and drains them on a shared pool, one drain task per subscriber at a time (so
- * order is kept without a thread per subscriber). A drain hands the thread back after a few
- * batches so that one busy subscriber cannot starve the others.
+ * Queues events in a lock-free ring and drains them on a shared pool, one drain task per
+ * subscriber at a time (so order is kept without a thread per subscriber). A drain hands the
+ * thread back after a bounded number of events so that one busy subscriber cannot starve others,
+ * and spins briefly before going idle because rescheduling costs far more than a short wait.
  */
 public final class AsyncSubscriber<E> extends Subscriber {
-  private static final int BATCH = 256;
-  private static final int BATCHES_PER_TURN = 16;
+  private static final int EVENTS_PER_TURN = 4096;
+  private static final int IDLE_SPINS = 256;
   private static final int IDLE = 0;
   private static final int SCHEDULED = 1;
 
-  private final ArrayBlockingQueue<VirtEvent> queue;
+  private final RingQueue<VirtEvent> queue;
   private final OverflowPolicy policy;
   private final Executor executor;
   private final AtomicInteger state = new AtomicInteger(IDLE);
   private final LongAdder dropped = new LongAdder();
-  private final ArrayList<VirtEvent> batch = new ArrayList<>(BATCH);
   private final Runnable drainTask = this::drain;
+  // only DROP_OLDEST lets producers poll; otherwise the drain is the queue's single consumer
+  private final boolean singleConsumer;
 
-  /** See {@link Subscriber}; {@code capacity} bounds the queue. */
+  /** See {@link Subscriber}; {@code capacity} bounds the queue (rounded up to a power of two). */
   public AsyncSubscriber(String name, Predicate<? super E> filter, EventListener<?> listener,
       ListenerErrorHandler errorHandler, Consumer<Subscriber> onClose, int capacity,
       OverflowPolicy policy, Executor executor) {
     super(name, filter, listener, errorHandler, onClose);
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.queue = new RingQueue<>(capacity);
     this.policy = policy;
     this.executor = executor;
+    this.singleConsumer = policy != OverflowPolicy.DROP_OLDEST;
+  }
+
+  private VirtEvent take() {
+    return singleConsumer ? queue.pollSingleConsumer() : queue.poll();
   }
 
   @Override
@@ -47,28 +54,23 @@ public final class AsyncSubscriber<E> extends Subscriber {
     if (!active || !accepts(event)) {
       return;
     }
-    switch (policy) {
-      case BLOCK -> {
-        try {
-          queue.put(event);
-        } catch (InterruptedException e) {
-          // the publisher was interrupted while waiting: keep its interrupt, count the loss
-          Thread.currentThread().interrupt();
-          dropped.increment();
-          return;
-        }
-      }
-      case DROP_NEWEST -> {
-        if (!queue.offer(event)) {
-          dropped.increment();
-          return;
-        }
-      }
-      case DROP_OLDEST -> {
-        while (!queue.offer(event)) {
-          if (queue.poll() != null) {
-            dropped.increment();
+    if (!queue.offer(event)) {
+      switch (policy) {
+        case BLOCK -> {
+          if (!waitForRoom(event)) {
+            return;
           }
+        }
+        case DROP_NEWEST -> {
+          dropped.increment();
+          return;
+        }
+        case DROP_OLDEST -> {
+          do {
+            if (queue.poll() != null) {
+              dropped.increment();
+            }
+          } while (!queue.offer(event));
         }
       }
     }
@@ -77,36 +79,73 @@ public final class AsyncSubscriber<E> extends Subscriber {
     }
   }
 
+  // full queue under BLOCK: a drain is already scheduled (the queue is not empty), so wait for it
+  private boolean waitForRoom(VirtEvent event) {
+    int spins = 0;
+    while (!queue.offer(event)) {
+      if (!active) {
+        return false;
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        dropped.increment();
+        return false;
+      }
+      if (state.get() == IDLE && state.compareAndSet(IDLE, SCHEDULED)) {
+        schedule();
+      }
+      if (++spins < 100) {
+        Thread.onSpinWait();
+      } else if (spins < 200) {
+        Thread.yield();
+      } else {
+        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+      }
+    }
+    return true;
+  }
+
   private void schedule() {
     try {
       executor.execute(drainTask);
     } catch (RejectedExecutionException e) {
       // the dispatcher is shutting down: nothing will drain this queue any more
       state.set(IDLE);
-      dropped.add(queue.size());
-      queue.clear();
+      dropped.add(queue.clear());
     }
   }
 
   private void drain() {
-    for (int turn = 0; turn < BATCHES_PER_TURN; turn++) {
-      int n = queue.drainTo(batch, BATCH);
-      if (n == 0) {
-        state.set(IDLE);
-        // a publisher may have queued after drainTo and seen SCHEDULED: look once more
-        if (queue.isEmpty() || !state.compareAndSet(IDLE, SCHEDULED)) {
-          return;
+    int delivered = 0;
+    while (delivered < EVENTS_PER_TURN) {
+      VirtEvent e = take();
+      if (e == null) {
+        e = spinForMore();
+        if (e == null) {
+          state.set(IDLE);
+          // a publisher may have queued after the last poll and seen SCHEDULED: look once more
+          if (queue.isEmpty() || !state.compareAndSet(IDLE, SCHEDULED)) {
+            return;
+          }
+          continue;
         }
-        continue;
       }
-      for (int i = 0; i < n; i++) {
-        if (active) {
-          deliver(batch.get(i));
-        }
+      if (active) {
+        deliver(e);
       }
-      batch.clear();
+      delivered++;
     }
     schedule();
+  }
+
+  private VirtEvent spinForMore() {
+    for (int i = 0; i < IDLE_SPINS; i++) {
+      Thread.onSpinWait();
+      VirtEvent e = take();
+      if (e != null) {
+        return e;
+      }
+    }
+    return null;
   }
 
   @Override
