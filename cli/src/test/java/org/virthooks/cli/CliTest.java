@@ -1,0 +1,69 @@
+package org.virthooks.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CliTest {
+  record Run(int status, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = VirthooksCommand.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int status = cl.execute(args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsTheSubcommands() {
+    Run r = run("--help");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).contains("version").contains("demo");
+  }
+
+  @Test
+  void versionPrintsLibraryAndJava() {
+    Run r = run("version");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).startsWith("virthooks ").contains("Java 17");
+  }
+
+  @Test
+  void anUnknownSubcommandIsAUsageError() {
+    Run r = run("frobnicate");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("frobnicate");
+  }
+
+  @Test
+  void theDemoShowsEveryCategoryAndARefusal() {
+    Run r = run("demo", "--no-colour");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).contains("refused the start").contains("big-db")
+        .contains("summary:").contains("DOMAIN=").contains("PROGRESS=").contains("OTHER=1");
+  }
+
+  @Test
+  void theDemoPrintsValidJsonLinesWithJson() throws Exception {
+    Run r = run("demo", "--json");
+    assertThat(r.status()).isZero();
+    ObjectMapper m = new ObjectMapper();
+    List<String> categories = new ArrayList<>();
+    for (String line : r.out().split("\n")) {
+      JsonNode n = m.readTree(line);
+      categories.add(n.get("category").asText());
+      assertThat(n.get("seq").asLong()).isPositive();
+    }
+    assertThat(categories).contains("domain", "resource", "hardware", "progress", "source", "other");
+  }
+}
