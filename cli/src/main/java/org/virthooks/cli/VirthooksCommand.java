@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         VersionCommand.class,
         DemoCommand.class,
+        XenCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class VirthooksCommand implements Runnable {

@@ -1,0 +1,226 @@
+package org.virthooks.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.virthooks.core.hotplug.HotplugHandler;
+import org.virthooks.core.script.ScriptInvocation;
+import org.virthooks.core.script.ScriptResult;
+import org.virthooks.xen.NetworkHandler;
+import org.virthooks.xen.StockBlockHandler;
+import org.virthooks.xen.XenHotplugRunner;
+import org.virthooks.xen.testing.XenstoreServer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code virthooks xen}: the in-memory xenstore, the hotplug entry point, and its installer. */
+@Command(name = "xen", description = "Xen: hotplug scripts in Java, and an in-memory xenstore.",
+    mixinStandardHelpOptions = true,
+    subcommands = {XenCommand.Server.class, XenCommand.Hotplug.class, XenCommand.Install.class})
+public final class XenCommand implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code virthooks xen xenstore-server --socket PATH}: serves until stopped. */
+  @Command(name = "xenstore-server", mixinStandardHelpOptions = true,
+      description = "Run the in-memory xenstore on a Unix socket until interrupted; "
+          + "point clients at it with XENSTORED_PATH.")
+  static final class Server implements Callable<Integer> {
+    @Option(names = "--socket", required = true, description = "The socket to create.")
+    Path socket;
+
+    @Option(names = "--home-domain", defaultValue = "0",
+        description = "Domain relative paths resolve against (default: ${DEFAULT-VALUE}).")
+    int homeDomain;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Counted down when the server is up; tests wait on it. */
+    final CountDownLatch started = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+      if (Files.exists(socket)) {
+        spec.commandLine().getErr().println("xenstore-server: " + socket
+            + " already exists; remove it or choose another path");
+        return 1;
+      }
+      CountDownLatch stop = new CountDownLatch(1);
+      try (XenstoreServer server = XenstoreServer.builder(socket).homeDomain(homeDomain).start()) {
+        Thread hook = new Thread(stop::countDown, "xenstore-server-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("xenstore listening on " + socket + " (export XENSTORED_PATH=" + socket + ")");
+        out.flush();
+        started.countDown();
+        try {
+          stop.await();
+        } catch (InterruptedException e) {
+          // interrupted: stop serving
+        } finally {
+          try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+          } catch (IllegalStateException e) {
+            // the JVM is already shutting down
+          }
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** {@code virthooks xen hotplug <operation> [type_if=...]}: what libxl execs. */
+  @Command(name = "hotplug", mixinStandardHelpOptions = true,
+      description = "Serve a Xen hotplug script call (run by libxl through the launcher that "
+          + "'xen install' writes): add/remove (block), online/offline (vif), or the proposal's "
+          + "phases with HOTPLUG_PATH.")
+  static final class Hotplug implements Callable<Integer> {
+    @Parameters(arity = "1..*", description = "The operation and libxl's extra arguments.")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "--budget", defaultValue = "30",
+        description = "Seconds the call may take, JVM start-up included (default: "
+            + "${DEFAULT-VALUE}; libxl kills at 40).")
+    long budgetSeconds;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The environment; tests replace it. */
+    Map<String, String> env = System.getenv();
+
+    @Override
+    public Integer call() {
+      HotplugHandler block = ServiceLoader.load(HotplugHandler.class).findFirst()
+          .orElseGet(StockBlockHandler::new);
+      NetworkHandler net = ServiceLoader.load(NetworkHandler.class).findFirst().orElse(null);
+      List<String> argv = new ArrayList<>();
+      argv.add(env.getOrDefault("script", "virthooks-xen-hotplug"));
+      argv.addAll(args);
+      Instant started = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+      try (XenHotplugRunner runner = XenHotplugRunner.builder().blockHandler(block)
+          .networkHandler(net).budget(Duration.ofSeconds(budgetSeconds)).build()) {
+        ScriptResult r = runner.run(new ScriptInvocation(argv, env, null), started);
+        PrintWriter err = spec.commandLine().getErr();
+        if (!r.stderr().isEmpty()) {
+          err.print("virthooks xen hotplug: " + r.stderr());
+          err.flush();
+        }
+        return r.exitCode();
+      }
+    }
+  }
+
+  /** {@code virthooks xen install}: writes the launcher libxl execs. */
+  @Command(name = "install", mixinStandardHelpOptions = true,
+      description = "Write a hotplug script launcher into the Xen scripts directory; use it "
+          + "with script=<name> in a diskspec.")
+  static final class Install implements Callable<Integer> {
+    @Option(names = "--scripts-dir", required = true,
+        description = "Where libxl looks for scripts, usually /etc/xen/scripts.")
+    Path scriptsDir;
+
+    @Option(names = "--name", defaultValue = "block-virthooks",
+        description = "The script's name (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = "--mode", defaultValue = "jvm",
+        description = "jvm: a fresh JVM per call; relay: into a running JVM (default: "
+            + "${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--jar", description = "The virthooks-cli jar (default: this one).")
+    Path jar;
+
+    @Option(names = "--java", description = "The java to run (default: this one).")
+    Path java;
+
+    @Option(names = "--force", description = "Replace an existing script of that name.")
+    boolean force;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter err = spec.commandLine().getErr();
+      if (mode.equals("relay")) {
+        err.println("install: --mode relay is not available yet (it needs lib-core's relay); "
+            + "use --mode jvm");
+        return 2;
+      }
+      if (!mode.equals("jvm")) {
+        err.println("install: unknown --mode '" + mode + "' (expected jvm or relay)");
+        return 2;
+      }
+      if (!name.matches("[A-Za-z0-9._-]+")) {
+        err.println("install: --name must be a plain file name: '" + name + "'");
+        return 2;
+      }
+      if (!Files.isDirectory(scriptsDir)) {
+        err.println("install: " + scriptsDir + " is not a directory");
+        return 1;
+      }
+      Path target = scriptsDir.resolve(name);
+      if (Files.exists(target) && !force) {
+        err.println("install: " + target + " exists; use --force to replace it");
+        return 1;
+      }
+      Path jarPath = jar != null ? jar : ownJar();
+      if (jarPath == null) {
+        err.println("install: cannot tell which jar this is; give --jar");
+        return 1;
+      }
+      String javaCmd = java != null ? java.toString()
+          : ProcessHandle.current().info().command().orElse("java");
+      Files.writeString(target, launcher(javaCmd, jarPath.toAbsolutePath()));
+      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+      spec.commandLine().getOut().println("wrote " + target + " (use script=" + name
+          + " in the disk specification)");
+      return 0;
+    }
+
+    /** The launcher: C1 only and class-data sharing, since start-up counts against 40 s. */
+    static String launcher(String javaCmd, Path jarPath) {
+      return "#!/bin/sh\n"
+          + "# Written by 'virthooks xen install': libxl runs this as a hotplug script;\n"
+          + "# it serves the call in a fresh JVM with the handler found on the class path.\n"
+          + "exec " + quote(javaCmd) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
+          + " ${VIRTHOOKS_JAVA_OPTS:-} -jar " + quote(jarPath.toString())
+          + " xen hotplug \"$@\"\n";
+    }
+
+    private static String quote(String s) {
+      return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static Path ownJar() {
+      try {
+        Path p = Path.of(XenCommand.class.getProtectionDomain().getCodeSource().getLocation()
+            .toURI());
+        return p.toString().endsWith(".jar") ? p : null;
+      } catch (Exception e) {
+        return null;
+      }
+    }
+  }
+}

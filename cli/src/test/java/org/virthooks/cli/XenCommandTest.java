@@ -1,0 +1,112 @@
+package org.virthooks.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.virthooks.xen.XenstoreClient;
+import org.virthooks.xen.testing.XenstoreServer;
+import picocli.CommandLine;
+
+/** {@code virthooks xen}: the server subcommand, the hotplug entry point and the installer. */
+@Timeout(60)
+class XenCommandTest {
+  @TempDir Path dir;
+
+  record Run(int status, String out, String err) {}
+
+  static Run run(CommandLine cl, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int status = cl.execute(args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  @Test
+  void xenstoreServerServesUntilInterrupted() throws Exception {
+    Path sock = dir.resolve("xs.sock");
+    AtomicInteger status = new AtomicInteger(-1);
+    Thread t = new Thread(() -> status.set(VirthooksCommand.commandLine()
+        .execute("xen", "xenstore-server", "--socket", sock.toString())));
+    t.start();
+    try {
+      long end = System.nanoTime() + 10_000_000_000L;
+      while (!Files.exists(sock) && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      try (XenstoreClient c = XenstoreClient.connect(sock)) {
+        c.write("backend/vbd/1/768/state", "2");
+        assertThat(c.read("/local/domain/0/backend/vbd/1/768/state")).isEqualTo("2");
+      }
+    } finally {
+      t.interrupt();
+      t.join(10_000);
+    }
+    assertThat(t.isAlive()).isFalse();
+    assertThat(status).hasValue(0);
+    assertThat(sock).doesNotExist();
+  }
+
+  @Test
+  void hotplugAnswersLibxlAndReportsFailures() throws Exception {
+    try (XenstoreServer server = XenstoreServer.start(dir.resolve("xs.sock"))) {
+      String be = "backend/vbd/2/51712";
+      server.write(be + "/params", dir.resolve("absent.img").toString());
+      server.write(be + "/mode", "w");
+      CommandLine cl = VirthooksCommand.commandLine();
+      XenCommand.Hotplug hp = cl.getSubcommands().get("xen").getSubcommands().get("hotplug")
+          .getCommand();
+      hp.env = Map.of("XENBUS_PATH", be, "XENBUS_TYPE", "vbd", "XENBUS_BASE_PATH", "backend",
+          "script", "/etc/xen/scripts/block-virthooks",
+          "XENSTORED_PATH", server.socket().toString());
+      Run r = run(cl, "xen", "hotplug", "add");
+      assertThat(r.status()).isEqualTo(1);
+      assertThat(r.err()).contains("absent.img does not exist.");
+      assertThat(server.read(be + "/hotplug-status")).contains("error");
+    }
+  }
+
+  @Test
+  void hotplugOutsideTheToolstackIsAUsageError() {
+    CommandLine cl = VirthooksCommand.commandLine();
+    XenCommand.Hotplug hp = cl.getSubcommands().get("xen").getSubcommands().get("hotplug")
+        .getCommand();
+    hp.env = Map.of();
+    Run r = run(cl, "xen", "hotplug", "add");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("neither HOTPLUG_PATH nor XENBUS_PATH");
+  }
+
+  @Test
+  void installWritesAnExecutableLauncher() throws Exception {
+    Path jar = dir.resolve("virthooks-cli.jar");
+    Run r = run(VirthooksCommand.commandLine(), "xen", "install", "--scripts-dir",
+        dir.toString(), "--name", "block-virthooks", "--jar", jar.toString(), "--java",
+        "/usr/bin/java");
+    assertThat(r.status()).as(r.err()).isZero();
+    Path script = dir.resolve("block-virthooks");
+    assertThat(Files.isExecutable(script)).isTrue();
+    assertThat(Files.readString(script)).startsWith("#!/bin/sh\n")
+        .contains("exec '/usr/bin/java' -XX:TieredStopAtLevel=1")
+        .contains("-jar '" + jar + "' xen hotplug \"$@\"");
+
+    Run again = run(VirthooksCommand.commandLine(), "xen", "install", "--scripts-dir",
+        dir.toString(), "--jar", jar.toString());
+    assertThat(again.status()).isEqualTo(1);
+    assertThat(again.err()).contains("exists; use --force");
+
+    Run relay = run(VirthooksCommand.commandLine(), "xen", "install", "--scripts-dir",
+        dir.toString(), "--name", "other", "--mode", "relay", "--jar", jar.toString());
+    assertThat(relay.status()).isEqualTo(2);
+    assertThat(relay.err()).contains("relay is not available yet");
+  }
+}
