@@ -54,9 +54,6 @@ public final class XenCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Counted down when the server is up; tests wait on it. */
-    final CountDownLatch started = new CountDownLatch(1);
-
     @Override
     public Integer call() throws Exception {
       if (Files.exists(socket)) {
@@ -65,23 +62,33 @@ public final class XenCommand implements Runnable {
         return 1;
       }
       CountDownLatch stop = new CountDownLatch(1);
+      CountDownLatch closed = new CountDownLatch(1);
+      // on SIGTERM: let the serving thread close the server (and remove the socket) before the
+      // JVM halts, which it does as soon as the hooks return
+      Thread hook = new Thread(() -> {
+        stop.countDown();
+        try {
+          closed.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "xenstore-server-shutdown");
       try (XenstoreServer server = XenstoreServer.builder(socket).homeDomain(homeDomain).start()) {
-        Thread hook = new Thread(stop::countDown, "xenstore-server-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         PrintWriter out = spec.commandLine().getOut();
         out.println("xenstore listening on " + socket + " (export XENSTORED_PATH=" + socket + ")");
         out.flush();
-        started.countDown();
         try {
           stop.await();
         } catch (InterruptedException e) {
           // interrupted: stop serving
-        } finally {
-          try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-          } catch (IllegalStateException e) {
-            // the JVM is already shutting down
-          }
+        }
+      } finally {
+        closed.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is already shutting down
         }
       }
       return 0;

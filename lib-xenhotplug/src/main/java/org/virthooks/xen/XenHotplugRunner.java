@@ -377,20 +377,25 @@ public final class XenHotplugRunner implements AutoCloseable {
         HotplugRequest add = request(HotplugPhase.ADD, backend);
         BlockDevice dev = bounded("add", deadline,
             () -> BlockDevices.verify(HotplugAnswer.call(block, add).device().orElseThrow()));
+        Map<String, String> extra = block instanceof XenBlockHandler x
+            ? x.extraBackendKeys(add, dev) : Map.of();
         try {
           checkSharing(dev, backend.getOrDefault("mode", "w"));
         } catch (HotplugException busy) {
-          // undo what add did (a loop device), as the stock script never made one
+          // undo what add did (a loop device), as the stock script never made one; remove
+          // finds it through the keys a successful add would have written
+          Map<String, String> undo = new LinkedHashMap<>(backend);
+          undo.putAll(extra);
+          undo.put("physical-device", dev.majorMinorHex());
+          undo.put("physical-device-path", dev.path().toString());
           try {
             bounded("remove", deadline, () -> HotplugAnswer.call(block,
-                request(HotplugPhase.REMOVE, backend)));
+                request(HotplugPhase.REMOVE, undo)));
           } catch (HotplugException ignored) {
             // the busy verdict is what the toolstack needs to hear
           }
           throw busy;
         }
-        Map<String, String> extra = block instanceof XenBlockHandler x
-            ? x.extraBackendKeys(add, dev) : Map.of();
         for (Map.Entry<String, String> e : extra.entrySet()) {
           xs.write(path + "/" + e.getKey(), e.getValue());
         }

@@ -266,6 +266,23 @@ class LibxlBlockHotplugTest {
   }
 
   @Test
+  void busyAfterAttachingDetachesTheLoopDeviceAgain() throws Exception {
+    Path img = loops.image(dir, "late-busy.img");
+    // another guest's backend claims the loop device losetup will hand out next
+    Path next = Path.of(LoopFiles.exec("losetup", "-f").strip());
+    Map<String, String> otherKeys = libxlBackend("/some/other.img", "w");
+    otherKeys.put("physical-device", hex(BlockDevices.inspect(next)));
+    writeBackend("backend/vbd/7/51712", otherKeys);
+    writeBackend(BE, libxlBackend(img.toString(), "w"));
+    try (XenHotplugRunner r = runner(new StockBlockHandler())) {
+      ScriptResult res = r.run(libxl("add", BE, server.socket()));
+      assertThat(res.exitCode()).isEqualTo(1);
+      assertThat(server.read(ABS + "/hotplug-status")).contains("busy");
+      assertThat(LoopFiles.loopsOf(img)).isEmpty();
+    }
+  }
+
+  @Test
   void readOnlySharingOfReadOnlyDeviceIsAllowed() throws Exception {
     Path disk = loops.attach(loops.image(dir, "ro.img"));
     String other = "backend/vbd/7/51712";
