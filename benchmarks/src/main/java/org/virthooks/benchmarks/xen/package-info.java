@@ -1,0 +1,2 @@
+/** Benchmarks of the Xen adapter: xenstore client round trips against the in-memory server. */
+package org.virthooks.benchmarks.xen;
