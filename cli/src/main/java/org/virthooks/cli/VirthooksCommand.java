@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         VersionCommand.class,
         DemoCommand.class,
         XenCommand.class,
+        LdmCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class VirthooksCommand implements Runnable {
