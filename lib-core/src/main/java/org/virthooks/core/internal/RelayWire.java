@@ -1,0 +1,165 @@
+package org.virthooks.core.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.virthooks.core.script.ScriptInvocation;
+import org.virthooks.core.script.ScriptResult;
+
+/**
+ * The relay's wire format, simple enough for a Perl client with nothing but {@code pack}:
+ * big-endian 32-bit lengths before every string. Request: {@code "VHR1"}, argc, argv strings,
+ * envc, key and value strings, stdin. Response: {@code "VHS1"}, exit code, stdout, stderr.
+ */
+public final class RelayWire {
+  /** Request magic. */
+  public static final byte[] REQUEST = "VHR1".getBytes(StandardCharsets.US_ASCII);
+  /** Response magic. */
+  public static final byte[] RESPONSE = "VHS1".getBytes(StandardCharsets.US_ASCII);
+  /** Limits that keep a hostile or broken client from exhausting memory. */
+  public static final int MAX_ARGS = 64;
+  /** At most this many environment variables. */
+  public static final int MAX_ENV = 256;
+  /** At most this many bytes per argument, name or value. */
+  public static final int MAX_STRING = 64 * 1024;
+  /** At most this many bytes of stdin or output. */
+  public static final int MAX_BODY = 16 * 1024 * 1024;
+
+  private RelayWire() {}
+
+  /** Writes a request. */
+  public static void writeRequest(OutputStream out, ScriptInvocation call) throws IOException {
+    DataOutputStream d = new DataOutputStream(out);
+    d.write(REQUEST);
+    d.writeInt(call.argv().size());
+    for (String a : call.argv()) {
+      writeString(d, a);
+    }
+    d.writeInt(call.env().size());
+    for (Map.Entry<String, String> e : call.env().entrySet()) {
+      writeString(d, e.getKey());
+      writeString(d, e.getValue());
+    }
+    writeBytes(d, call.stdin());
+    d.flush();
+  }
+
+  /**
+   * Reads a request.
+   *
+   * @throws IOException with a message saying what is wrong (bad magic, a limit passed, truncated)
+   */
+  public static ScriptInvocation readRequest(InputStream in) throws IOException {
+    DataInputStream d = new DataInputStream(in);
+    expectMagic(d, REQUEST);
+    int argc = count(d, MAX_ARGS, "arguments");
+    if (argc == 0) {
+      throw new IOException("relay request has no argv");
+    }
+    List<String> argv = new ArrayList<>(argc);
+    for (int i = 0; i < argc; i++) {
+      argv.add(readString(d));
+    }
+    int envc = count(d, MAX_ENV, "environment variables");
+    Map<String, String> env = new LinkedHashMap<>();
+    for (int i = 0; i < envc; i++) {
+      env.put(readString(d), readString(d));
+    }
+    byte[] stdin = readBytes(d, MAX_BODY, "stdin");
+    return new ScriptInvocation(argv, env, stdin);
+  }
+
+  /** Writes a response. */
+  public static void writeResponse(OutputStream out, ScriptResult r) throws IOException {
+    DataOutputStream d = new DataOutputStream(out);
+    d.write(RESPONSE);
+    d.writeInt(r.exitCode());
+    writeBytes(d, cap(r.stdout()));
+    writeBytes(d, cap(r.stderr()));
+    d.flush();
+  }
+
+  /** Reads a response. */
+  public static ScriptResult readResponse(InputStream in) throws IOException {
+    DataInputStream d = new DataInputStream(in);
+    expectMagic(d, RESPONSE);
+    int code = d.readInt();
+    String out = new String(readBytes(d, MAX_BODY, "stdout"), StandardCharsets.UTF_8);
+    String err = new String(readBytes(d, MAX_BODY, "stderr"), StandardCharsets.UTF_8);
+    return new ScriptResult(code, out, err, false);
+  }
+
+  private static byte[] cap(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    if (b.length <= MAX_BODY) {
+      return b;
+    }
+    byte[] cut = new byte[MAX_BODY];
+    System.arraycopy(b, 0, cut, 0, MAX_BODY);
+    return cut;
+  }
+
+  private static void expectMagic(DataInputStream d, byte[] magic) throws IOException {
+    byte[] m = new byte[4];
+    try {
+      d.readFully(m);
+    } catch (EOFException e) {
+      throw new IOException("relay peer closed the connection before sending anything", e);
+    }
+    for (int i = 0; i < 4; i++) {
+      if (m[i] != magic[i]) {
+        throw new IOException("not a virthooks relay message (bad magic)");
+      }
+    }
+  }
+
+  private static int count(DataInputStream d, int max, String what) throws IOException {
+    int n = d.readInt();
+    if (n < 0 || n > max) {
+      throw new IOException("relay message has " + n + " " + what + " (at most " + max + ")");
+    }
+    return n;
+  }
+
+  private static void writeString(DataOutputStream d, String s) throws IOException {
+    writeBytes(d, s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void writeBytes(DataOutputStream d, byte[] b) throws IOException {
+    d.writeInt(b.length);
+    d.write(b);
+  }
+
+  private static String readString(DataInputStream d) throws IOException {
+    return new String(readBytes(d, MAX_STRING, "string"), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] readBytes(DataInputStream d, int max, String what) throws IOException {
+    int n = d.readInt();
+    if (n < 0 || n > max) {
+      throw new IOException("relay message " + what + " of " + n + " bytes (at most " + max + ")");
+    }
+    // read in chunks: a lying length must not allocate before the bytes arrive
+    ByteArrayOutputStream b = new ByteArrayOutputStream(Math.min(n, 65536));
+    byte[] buf = new byte[Math.min(n, 65536)];
+    int left = n;
+    while (left > 0) {
+      int r = d.read(buf, 0, Math.min(buf.length, left));
+      if (r < 0) {
+        throw new EOFException("relay message truncated in " + what);
+      }
+      b.write(buf, 0, r);
+      left -= r;
+    }
+    return b.toByteArray();
+  }
+}
