@@ -15,6 +15,9 @@ import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.virthooks.core.hotplug.HotplugHandler;
+import org.virthooks.core.relay.RelayClientScript;
+import org.virthooks.core.relay.RelayServer;
+import org.virthooks.core.relay.UnreachablePolicy;
 import org.virthooks.core.script.ScriptInvocation;
 import org.virthooks.core.script.ScriptResult;
 import org.virthooks.xen.NetworkHandler;
@@ -29,7 +32,8 @@ import picocli.CommandLine.Parameters;
 /** {@code virthooks xen}: the in-memory xenstore, the hotplug entry point, and its installer. */
 @Command(name = "xen", description = "Xen: hotplug scripts in Java, and an in-memory xenstore.",
     mixinStandardHelpOptions = true,
-    subcommands = {XenCommand.Server.class, XenCommand.Hotplug.class, XenCommand.Install.class})
+    subcommands = {XenCommand.Server.class, XenCommand.Hotplug.class, XenCommand.HotplugRelay.class,
+        XenCommand.Install.class})
 public final class XenCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -117,15 +121,11 @@ public final class XenCommand implements Runnable {
 
     @Override
     public Integer call() {
-      HotplugHandler block = ServiceLoader.load(HotplugHandler.class).findFirst()
-          .orElseGet(StockBlockHandler::new);
-      NetworkHandler net = ServiceLoader.load(NetworkHandler.class).findFirst().orElse(null);
       List<String> argv = new ArrayList<>();
       argv.add(env.getOrDefault("script", "virthooks-xen-hotplug"));
       argv.addAll(args);
       Instant started = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
-      try (XenHotplugRunner runner = XenHotplugRunner.builder().blockHandler(block)
-          .networkHandler(net).budget(Duration.ofSeconds(budgetSeconds)).build()) {
+      try (XenHotplugRunner runner = runnerFromServiceLoader(Duration.ofSeconds(budgetSeconds))) {
         ScriptResult r = runner.run(new ScriptInvocation(argv, env, null), started);
         PrintWriter err = spec.commandLine().getErr();
         if (!r.stderr().isEmpty()) {
@@ -136,6 +136,59 @@ public final class XenCommand implements Runnable {
       }
     }
   }
+
+  /** A runner with the user's handlers found by ServiceLoader, the stock block handler otherwise. */
+  static XenHotplugRunner runnerFromServiceLoader(Duration budget) {
+    HotplugHandler block = ServiceLoader.load(HotplugHandler.class).findFirst()
+        .orElseGet(StockBlockHandler::new);
+    NetworkHandler net = ServiceLoader.load(NetworkHandler.class).findFirst().orElse(null);
+    return XenHotplugRunner.builder().blockHandler(block).networkHandler(net).budget(budget)
+        .build();
+  }
+
+  /** {@code virthooks xen hotplug-relay --socket PATH}: answers relayed hotplug calls until stopped. */
+  @Command(name = "hotplug-relay", mixinStandardHelpOptions = true,
+      description = "Answer hotplug calls relayed by scripts that 'xen install --mode relay' wrote,"
+          + " in this JVM, until interrupted.")
+  static final class HotplugRelay implements Callable<Integer> {
+    @Option(names = "--socket", defaultValue = DEFAULT_RELAY_SOCKET,
+        description = "The relay socket (default: ${DEFAULT-VALUE}).")
+    Path socket;
+
+    @Option(names = "--budget", defaultValue = "30",
+        description = "Seconds each call may take (default: ${DEFAULT-VALUE}).")
+    long budgetSeconds;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      CountDownLatch stop = new CountDownLatch(1);
+      Thread hook = new Thread(stop::countDown, "xen-hotplug-relay-shutdown");
+      try (XenHotplugRunner runner = runnerFromServiceLoader(Duration.ofSeconds(budgetSeconds));
+          RelayServer relay = RelayServer.builder(socket, runner::run).start()) {
+        Runtime.getRuntime().addShutdownHook(hook);
+        spec.commandLine().getOut().println("answering relayed Xen hotplug calls on " + socket);
+        spec.commandLine().getOut().flush();
+        try {
+          stop.await();
+        } catch (InterruptedException e) {
+          // interrupted: stop serving
+        }
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is already shutting down
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** Where relay clients and the relay server meet unless told otherwise. */
+  static final String DEFAULT_RELAY_SOCKET = "/run/virthooks/xen-hotplug.sock";
 
   /** {@code virthooks xen install}: writes the launcher libxl execs. */
   @Command(name = "install", mixinStandardHelpOptions = true,
@@ -164,18 +217,22 @@ public final class XenCommand implements Runnable {
     @Option(names = "--force", description = "Replace an existing script of that name.")
     boolean force;
 
+    @Option(names = "--socket", defaultValue = DEFAULT_RELAY_SOCKET,
+        description = "relay mode: the relay server's socket (default: ${DEFAULT-VALUE}).")
+    Path socket;
+
+    @Option(names = "--on-unreachable", defaultValue = "REFUSE",
+        description = "relay mode: REFUSE (fail the add, the default: a disk must not silently "
+            + "stay unconnected) or PROCEED when the relay server is down.")
+    UnreachablePolicy onUnreachable;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
       PrintWriter err = spec.commandLine().getErr();
-      if (mode.equals("relay")) {
-        err.println("install: --mode relay is not available yet (it needs lib-core's relay); "
-            + "use --mode jvm");
-        return 2;
-      }
-      if (!mode.equals("jvm")) {
+      if (!mode.equals("jvm") && !mode.equals("relay")) {
         err.println("install: unknown --mode '" + mode + "' (expected jvm or relay)");
         return 2;
       }
@@ -188,6 +245,15 @@ public final class XenCommand implements Runnable {
         return 1;
       }
       Path target = scriptsDir.resolve(name);
+      if (mode.equals("relay")) {
+        // libxl kills a script at 40 s: the client gives up a little before that
+        RelayClientScript.install(target, RelayClientScript.render(socket, onUnreachable,
+            Duration.ofSeconds(35), XenHotplugRunner.ENVIRONMENT));
+        spec.commandLine().getOut().println("wrote " + target + " relaying to " + socket
+            + " (run 'virthooks xen hotplug-relay --socket " + socket + "' or embed a RelayServer;"
+            + " use script=" + name + " in the disk specification)");
+        return 0;
+      }
       if (Files.exists(target) && !force) {
         err.println("install: " + target + " exists; use --force to replace it");
         return 1;

@@ -104,9 +104,49 @@ class XenCommandTest {
     assertThat(again.status()).isEqualTo(1);
     assertThat(again.err()).contains("exists; use --force");
 
-    Run relay = run(VirthooksCommand.commandLine(), "xen", "install", "--scripts-dir",
-        dir.toString(), "--name", "other", "--mode", "relay", "--jar", jar.toString());
-    assertThat(relay.status()).isEqualTo(2);
-    assertThat(relay.err()).contains("relay is not available yet");
+    Run bad = run(VirthooksCommand.commandLine(), "xen", "install", "--scripts-dir",
+        dir.toString(), "--name", "other", "--mode", "teleport");
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(bad.err()).contains("unknown --mode 'teleport'");
+  }
+
+  @Test
+  void relayInstallWritesTheRelayClientAndHotplugRelayAnswersIt() throws Exception {
+    Path sock = dir.resolve("run/xen.sock");
+    Run r = run(VirthooksCommand.commandLine(), "xen", "install", "--scripts-dir",
+        dir.toString(), "--name", "block-relayed", "--mode", "relay", "--socket", sock.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    Path script = dir.resolve("block-relayed");
+    assertThat(Files.readString(script)).startsWith("#!/usr/bin/perl\n")
+        .contains("my $policy = 'refuse';").contains("'XENBUS_PATH'");
+    // someone else's script of that name is never overwritten
+    Files.writeString(dir.resolve("block"), "#!/bin/sh\n");
+    Run foreign = run(VirthooksCommand.commandLine(), "xen", "install", "--scripts-dir",
+        dir.toString(), "--name", "block", "--mode", "relay", "--socket", sock.toString());
+    assertThat(foreign.status()).isNotZero();
+    assertThat(Files.readString(dir.resolve("block"))).isEqualTo("#!/bin/sh\n");
+
+    AtomicInteger status = new AtomicInteger(-1);
+    Thread t = new Thread(() -> status.set(VirthooksCommand.commandLine()
+        .execute("xen", "hotplug-relay", "--socket", sock.toString())));
+    t.start();
+    try {
+      long end = System.nanoTime() + 10_000_000_000L;
+      while (!Files.exists(sock) && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      // a call without libxl's environment is answered by the relayed runner as a usage error
+      Process p = new ProcessBuilder(script.toString(), "add").start();
+      p.getOutputStream().close();
+      assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(2);
+      assertThat(new String(p.getErrorStream().readAllBytes()))
+          .contains("neither HOTPLUG_PATH nor XENBUS_PATH");
+    } finally {
+      t.interrupt();
+      t.join(10_000);
+    }
+    assertThat(status).hasValue(0);
+    assertThat(sock).doesNotExist();
   }
 }

@@ -63,9 +63,14 @@ public final class XenHotplugRunner implements AutoCloseable {
   public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(30);
   /** Exit status for a call that is not a hotplug call at all (missing environment, argument). */
   public static final int USAGE = 2;
-  private static final Set<String> ENV_KEPT = Set.of("script", "XENBUS_TYPE", "XENBUS_PATH",
+  /**
+   * The environment variables a hotplug call is made of: what a relay client must forward (see
+   * {@code org.virthooks.core.relay.RelayClientScript}).
+   */
+  public static final List<String> ENVIRONMENT = List.of("script", "XENBUS_TYPE", "XENBUS_PATH",
       "XENBUS_BASE_PATH", "HOTPLUG_PATH", "BACKEND_PATH", "vif", "netdev", "XENSTORED_PATH",
       "XENSTORED_RUNDIR");
+  private static final Set<String> ENV_KEPT = Set.copyOf(ENVIRONMENT);
 
   private final HotplugHandler block;
   private final NetworkHandler network;
