@@ -56,13 +56,18 @@ public final class DemoCommand implements Callable<Integer> {
     Map<EventCategory, Integer> counts = new EnumMap<>(EventCategory.class);
     try (EventDispatcher events = EventDispatcher.create();
         HookRegistry hooks = HookRegistry.create()) {
+      // sources publish from their own threads: the log and the counts are shared
       events.on(VirtEvent.class, e -> {
         synchronized (out) {
           out.println(format.format(e));
           out.flush();
         }
       });
-      events.on(VirtEvent.class, e -> counts.merge(e.category(), 1, Integer::sum));
+      events.on(VirtEvent.class, e -> {
+        synchronized (counts) {
+          counts.merge(e.category(), 1, Integer::sum);
+        }
+      });
       Registration audit = events.subscribe(DomainEvent.class).name("slow-audit")
           .async(4, OverflowPolicy.DROP_OLDEST).register(e -> sleep(2));
       hooks.hook(START).name("memory-budget").deadline(Duration.ofSeconds(1))
@@ -107,10 +112,13 @@ public final class DemoCommand implements Callable<Integer> {
       events.publish(new OtherEvent(s.next("frobnicate-domain"), Optional.of(web)));
       events.publish(DomainEvent.of(s.next("LIFECYCLE/STOPPED/DESTROYED"), web,
           DomainEvent.Kind.STOPPED, "DESTROYED"));
+
+      String ldoms = DemoLdoms.run(events);
       if (!json) {
         out.println();
         out.println("summary: " + counts + ", starts refused by hooks: " + refused
             + ", dropped by the slow async listener: " + audit.dropped());
+        out.println("  LDoms: " + ldoms);
       }
     }
     out.flush();

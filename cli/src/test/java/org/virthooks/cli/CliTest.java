@@ -50,7 +50,8 @@ class CliTest {
     Run r = run("demo", "--no-colour");
     assertThat(r.status()).isZero();
     assertThat(r.out()).contains("refused the start").contains("big-db")
-        .contains("summary:").contains("DOMAIN=").contains("PROGRESS=").contains("OTHER=1");
+        .contains("summary:").contains("DOMAIN=").contains("PROGRESS=").contains("OTHER=2")
+        .contains("ldm:127.0.0.1:").contains("start-domain").contains("connection-restored");
   }
 
   @Test
