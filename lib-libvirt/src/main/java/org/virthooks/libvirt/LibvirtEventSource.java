@@ -1,0 +1,809 @@
+package org.virthooks.libvirt;
+
+import com.google.common.collect.ImmutableSet;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import com.sun.jna.ptr.IntByReference;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+import org.libvirt.jna.ConnectionPointer;
+import org.libvirt.jna.DomainPointer;
+import org.libvirt.jna.Libvirt;
+import org.libvirt.jna.NetworkPointer;
+import org.libvirt.jna.virDomainInfo;
+import org.libvirt.jna.virError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.virthooks.core.DomainEvent;
+import org.virthooks.core.DomainInfo;
+import org.virthooks.core.DomainRef;
+import org.virthooks.core.DomainState;
+import org.virthooks.core.DomainStatus;
+import org.virthooks.core.EventSink;
+import org.virthooks.core.EventSource;
+import org.virthooks.core.EventStamper;
+import org.virthooks.core.Operation;
+import org.virthooks.core.ResourceType;
+import org.virthooks.core.SourceEvent;
+import org.virthooks.core.VirtEvent;
+import org.virthooks.libvirt.internal.Callbacks;
+import org.virthooks.libvirt.internal.EventMapping;
+import org.virthooks.libvirt.internal.NativeLibvirt;
+import org.virthooks.libvirt.internal.TypedParams;
+
+/**
+ * Every domain and network event of one libvirt connection ({@code qemu:///system},
+ * {@code test:///default}, remote URIs) as typed lib-core events, kept flowing across daemon
+ * restarts.
+ *
+ * <pre>{@code
+ * try (EventDispatcher events = EventDispatcher.create();
+ *      LibvirtEventSource source = LibvirtEventSource.builder("qemu:///system")
+ *          .sink(events).start()) {
+ *   events.on(DomainEvent.class, e -> log.info("{} {}", e.domain().name(), e.kind()));
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li>Registers every domain event ID of {@link DomainEventId} the daemon supports (an ID it
+ *       refuses is logged once and skipped), through libvirt-java's public JNA interface for the
+ *       IDs libvirt-java does not wrap, and network lifecycle events. The mapping is documented
+ *       on {@link DomainEventId}; raw numbers stay in the attributes ({@code event},
+ *       {@code detail}, ...) and every domain event carries the domain's name, id and UUID.
+ *   <li>Callbacks run on {@link LibvirtEventLoop}'s thread and only map and publish. With
+ *       {@link Builder#enrich(boolean)} the domain's state, reason and {@link DomainInfo} are
+ *       fetched on a thread of the source's own (never on the loop thread, where a round trip to
+ *       the daemon would stall every connection) and added as attributes; read them with
+ *       {@link #status(VirtEvent)} and {@link #info(VirtEvent)}.
+ *   <li>When the connection closes (daemon stopped, keepalive timeout, error), a
+ *       {@link SourceEvent.Kind#CONNECTION_LOST} is published and the source reconnects with
+ *       exponential backoff, registers everything again, publishes
+ *       {@link SourceEvent.Kind#CONNECTION_RESTORED}, then resynchronises: one domain event per
+ *       domain, its kind the lifecycle kind that leads to its current state (running →
+ *       started, paused → suspended, shut off → stopped...), its action
+ *       {@code RESYNC/<STATE>/<REASON>} and attribute {@code resync=true}, and finally
+ *       {@link SourceEvent.Kind#RESYNCHRONISED}. Consumers reconcile what they missed from those.
+ *   <li>{@link #close()} deregisters every callback, then closes the connection, then stops the
+ *       source's threads.
+ * </ul>
+ * Thread-safe.
+ */
+public final class LibvirtEventSource implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LibvirtEventSource.class);
+  /** The adapter name in event sources. */
+  public static final String ADAPTER = "libvirt";
+
+  private final String uri;
+  private final EventSink sink;
+  private final Set<DomainEventId> ids;
+  private final boolean network;
+  private final boolean enrich;
+  private final boolean readOnly;
+  private final int keepAliveInterval;
+  private final int keepAliveCount;
+  private final Duration backoffMin;
+  private final Duration backoffMax;
+  private final EventStamper stamper;
+  private final Set<DomainEventId> refusalLogged = ConcurrentHashMap.newKeySet();
+  private final AtomicLong generations = new AtomicLong();
+  private final AtomicLong reconnects = new AtomicLong();
+  private final Object lifecycle = new Object();
+  private ExecutorService control;
+  private ExecutorService enricher;
+  private volatile Link link;
+  private volatile boolean closed;
+
+  private LibvirtEventSource(Builder b) {
+    this.uri = b.uri;
+    this.sink = b.sink;
+    this.ids = ImmutableSet.copyOf(b.ids);
+    this.network = b.network;
+    this.enrich = b.enrich;
+    this.readOnly = b.readOnly;
+    this.keepAliveInterval = b.keepAliveInterval;
+    this.keepAliveCount = b.keepAliveCount;
+    this.backoffMin = b.backoffMin;
+    this.backoffMax = b.backoffMax;
+    this.stamper = new EventStamper(EventSource.of(ADAPTER, uri));
+  }
+
+  /** Starts configuring a source for {@code uri}. */
+  public static Builder builder(String uri) {
+    return new Builder(uri);
+  }
+
+  /** The URI. */
+  public String uri() {
+    return uri;
+  }
+
+  /** The source named in every event: {@code libvirt:<uri>}. */
+  public EventSource eventSource() {
+    return stamper.source();
+  }
+
+  /** True while a connection is open and registered. */
+  public boolean isConnected() {
+    Link l = link;
+    return l != null && !l.dead;
+  }
+
+  /** The domain event IDs registered on the current connection. */
+  public Set<DomainEventId> registeredIds() {
+    Link l = link;
+    return l == null ? Set.of() : Set.copyOf(l.registered.keySet());
+  }
+
+  /** The domain event IDs the daemon refused on the current connection. */
+  public Set<DomainEventId> refusedIds() {
+    Link l = link;
+    return l == null ? Set.of() : Set.copyOf(l.refused);
+  }
+
+  /** How many times the source reconnected after losing its connection. */
+  public long reconnections() {
+    return reconnects.get();
+  }
+
+  private LibvirtEventSource open() throws IOException {
+    LibvirtEventLoop.ensureRunning();
+    String name = uri.replaceAll("[^A-Za-z0-9:/._-]", "_");
+    synchronized (lifecycle) {
+      control = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder()
+          .setNameFormat("virthooks-libvirt-reconnect " + name).setDaemon(true).build());
+      if (enrich) {
+        enricher = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder()
+            .setNameFormat("virthooks-libvirt-enrich " + name).setDaemon(true).build());
+      }
+      try {
+        link = connect();
+      } catch (LibvirtException | RuntimeException e) {
+        shutdownThreads();
+        throw new IOException("cannot connect to libvirt at " + uri + ": " + e.getMessage(), e);
+      }
+    }
+    return this;
+  }
+
+  // ------------------------------------------------------------------ connection and callbacks
+
+  /** A libvirt-java connection whose native pointer we may use for the calls it does not wrap. */
+  private static final class SourceConnect extends Connect {
+    SourceConnect(String uri, boolean readOnly) throws LibvirtException {
+      super(uri, readOnly);
+    }
+
+    ConnectionPointer pointer() {
+      return vcp;
+    }
+  }
+
+  /** One connection with its registrations; callbacks of an old one are ignored. */
+  private final class Link {
+    final SourceConnect conn;
+    final ConnectionPointer cp;
+    final long generation;
+    final Map<DomainEventId, Integer> registered = new ConcurrentHashMap<>();
+    final Set<DomainEventId> refused = ConcurrentHashMap.newKeySet();
+    // strong references: libvirt holds only the native trampolines of these
+    final List<Object> callbacks = new ArrayList<>();
+    int networkCallback = -1;
+    Libvirt.VirConnectCloseFunc closeFunc;
+    volatile boolean dead;
+
+    Link(SourceConnect conn, long generation) {
+      this.conn = conn;
+      this.cp = conn.pointer();
+      this.generation = generation;
+    }
+
+    boolean current() {
+      return !dead && !closed && link == this;
+    }
+  }
+
+  private Link connect() throws LibvirtException {
+    SourceConnect c = new SourceConnect(uri, readOnly);
+    Link l = new Link(c, generations.incrementAndGet());
+    try {
+      if (keepAliveInterval > 0) {
+        try {
+          c.setKeepAlive(keepAliveInterval, keepAliveCount);
+        } catch (LibvirtException e) {
+          LOG.debug("{}: no keepalive ({})", uri, e.getMessage()); // local drivers have none
+        }
+      }
+      for (DomainEventId id : ids) {
+        registerDomain(l, id);
+      }
+      if (network) {
+        registerNetwork(l);
+      }
+      registerClose(l);
+      return l;
+    } catch (RuntimeException e) {
+      teardown(l);
+      throw e;
+    }
+  }
+
+  private void registerDomain(Link l, DomainEventId id) {
+    Libvirt.VirDomainEventCallback cb = callback(l, id);
+    int handle = Libvirt.INSTANCE.virConnectDomainEventRegisterAny(l.cp, null, id.code(), cb, null,
+        null);
+    if (handle < 0) {
+      String why = lastError();
+      l.refused.add(id);
+      if (refusalLogged.add(id)) {
+        LOG.info("{}: libvirt refused domain event {} ({}): {}; going on without it", uri, id,
+            id.code(), why);
+      }
+      return;
+    }
+    l.callbacks.add(cb);
+    l.registered.put(id, handle);
+  }
+
+  private void registerNetwork(Link l) {
+    Callbacks.NetworkLifecycle cb = (c, n, event, detail, opaque) -> guard(l, "NETWORK_LIFECYCLE",
+        () -> publish(EventMapping.network(stamper, networkName(n), networkUuid(n), event, detail)));
+    int handle = NativeLibvirt.get().virConnectNetworkEventRegisterAny(l.cp, null,
+        NativeLibvirt.VIR_NETWORK_EVENT_ID_LIFECYCLE, cb, null, null);
+    if (handle < 0) {
+      LOG.info("{}: libvirt refused network lifecycle events: {}", uri, lastError());
+      return;
+    }
+    l.callbacks.add(cb);
+    l.networkCallback = handle;
+  }
+
+  private void registerClose(Link l) {
+    Libvirt.VirConnectCloseFunc f = (c, reason, opaque) -> onClose(l, reason);
+    if (Libvirt.INSTANCE.virConnectRegisterCloseCallback(l.cp, f, null, null) < 0) {
+      // local drivers (test://) never close by themselves and do not support it
+      LOG.debug("{}: no close callback: {}", uri, lastError());
+      return;
+    }
+    l.closeFunc = f;
+  }
+
+  private static String lastError() {
+    virError e = Libvirt.INSTANCE.virGetLastError();
+    String m = e == null || e.message == null ? "unknown error" : e.message;
+    Libvirt.INSTANCE.virResetLastError();
+    return m;
+  }
+
+  /** Deregisters every callback of {@code l} (errors on a dead connection ignored), then closes it. */
+  private void teardown(Link l) {
+    l.dead = true;
+    for (int handle : l.registered.values()) {
+      if (Libvirt.INSTANCE.virConnectDomainEventDeregisterAny(l.cp, handle) < 0) {
+        LOG.debug("{}: deregistering domain callback {}: {}", uri, handle, lastError());
+      }
+    }
+    if (l.networkCallback >= 0
+        && NativeLibvirt.get().virConnectNetworkEventDeregisterAny(l.cp, l.networkCallback) < 0) {
+      LOG.debug("{}: deregistering network callback: {}", uri, lastError());
+    }
+    if (l.closeFunc != null
+        && Libvirt.INSTANCE.virConnectUnregisterCloseCallback(l.cp, l.closeFunc) < 0) {
+      LOG.debug("{}: unregistering close callback: {}", uri, lastError());
+    }
+    try {
+      l.conn.close();
+    } catch (LibvirtException e) {
+      LOG.debug("{}: closing: {}", uri, e.getMessage());
+    }
+  }
+
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  /** Runs a callback body unless its connection is stale; nothing escapes into the loop. */
+  private void guard(Link l, String what, Body body) {
+    if (!l.current()) {
+      return;
+    }
+    try {
+      body.run();
+    } catch (Throwable t) {
+      LOG.warn("{}: handling libvirt event {} failed", uri, what, t);
+    }
+  }
+
+  private static DomainRef domainRef(DomainPointer d) {
+    Libvirt lv = Libvirt.INSTANCE;
+    // local accessors of the virDomain object: no round trip to the daemon
+    String name = lv.virDomainGetName(d);
+    DomainRef r = DomainRef.of(name == null || name.isBlank() ? "?" : name);
+    int id = lv.virDomainGetID(d);
+    if (id >= 0) {
+      r = r.withId(id);
+    }
+    byte[] uuid = new byte[Libvirt.VIR_UUID_BUFLEN];
+    if (lv.virDomainGetUUID(d, uuid) == 0) {
+      r = r.withUuid(uuid);
+    }
+    return r;
+  }
+
+  private static String networkName(NetworkPointer n) {
+    return NativeLibvirt.get().virNetworkGetName(n);
+  }
+
+  private static String networkUuid(NetworkPointer n) {
+    byte[] uuid = new byte[Libvirt.VIR_UUID_BUFLEN];
+    return NativeLibvirt.get().virNetworkGetUUID(n, uuid) == 0
+        ? DomainRef.uuidFromBytes(uuid).toString() : null;
+  }
+
+  /** A domain callback for {@code id}: maps its arguments and emits. */
+  private Libvirt.VirDomainEventCallback callback(Link l, DomainEventId id) {
+    String raw = id.name();
+    return switch (id) {
+      case LIFECYCLE -> (Callbacks.Lifecycle) (c, d, event, detail, o) -> {
+        guard(l, raw, () -> emit(EventMapping.lifecycle(stamper, domainRef(d), event, detail), d));
+        return 0;
+      };
+      case REBOOT -> (Callbacks.Generic) (c, d, o) -> guard(l, raw, () -> emit(EventMapping.domain(
+          stamper, domainRef(d), raw, DomainEvent.Kind.REBOOTED, null, Map.of()), d));
+      case CONTROL_ERROR -> (Callbacks.Generic) (c, d, o) -> guard(l, raw, () -> emit(
+          EventMapping.domain(stamper, domainRef(d), raw, DomainEvent.Kind.CONTROL_ERROR, null,
+              Map.of()), d));
+      case RTC_CHANGE -> (Callbacks.OneLong) (c, d, v, o) -> guard(l, raw, () -> other(d, raw,
+          Map.of("utcOffset", Long.toString(v))));
+      case WATCHDOG -> (Callbacks.OneInt) (c, d, v, o) -> guard(l, raw, () -> emit(
+          EventMapping.watchdog(stamper, domainRef(d), v), d));
+      case IO_ERROR -> (Callbacks.IoError) (c, d, src, alias, action, o) -> guard(l, raw,
+          () -> emit(EventMapping.ioError(stamper, domainRef(d), raw, src, alias, action, null), d));
+      case IO_ERROR_REASON -> (Callbacks.IoErrorReason) (c, d, src, alias, action, reason, o) ->
+          guard(l, raw, () -> emit(EventMapping.ioError(stamper, domainRef(d), raw, src, alias,
+              action, reason), d));
+      case GRAPHICS -> (Callbacks.Graphics) (c, d, phase, local, remote, auth, subject, o) ->
+          guard(l, raw, () -> {
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("phase", Integer.toString(phase));
+            EventMapping.putIf(a, "authScheme", auth);
+            other(d, raw, a);
+          });
+      case BLOCK_JOB, BLOCK_JOB_2 -> (Callbacks.BlockJob) (c, d, disk, type, status, o) ->
+          guard(l, raw, () -> emit(EventMapping.blockJob(stamper, domainRef(d), raw, disk, type,
+              status), d));
+      case DISK_CHANGE -> (Callbacks.DiskChange) (c, d, oldSrc, newSrc, alias, reason, o) ->
+          guard(l, raw, () -> {
+            Map<String, String> a = new LinkedHashMap<>();
+            EventMapping.putIf(a, "oldSrcPath", oldSrc);
+            EventMapping.putIf(a, "newSrcPath", newSrc);
+            EventMapping.putIf(a, "devAlias", alias);
+            a.put("reason", Integer.toString(reason));
+            other(d, raw, a);
+          });
+      case TRAY_CHANGE -> (Callbacks.StringInt) (c, d, alias, reason, o) -> guard(l, raw, () -> {
+        Map<String, String> a = new LinkedHashMap<>();
+        EventMapping.putIf(a, "devAlias", alias);
+        a.put("reason", Integer.toString(reason));
+        other(d, raw, a);
+      });
+      case PMWAKEUP -> (Callbacks.OneInt) (c, d, reason, o) -> guard(l, raw, () -> emit(
+          EventMapping.domain(stamper, domainRef(d), raw, DomainEvent.Kind.PMWAKEUP, null,
+              Map.of("reason", Integer.toString(reason))), d));
+      case PMSUSPEND, PMSUSPEND_DISK -> (Callbacks.OneInt) (c, d, reason, o) -> guard(l, raw,
+          () -> emit(EventMapping.domain(stamper, domainRef(d), raw, DomainEvent.Kind.PMSUSPENDED,
+              id == DomainEventId.PMSUSPEND ? "MEMORY" : "DISK",
+              Map.of("reason", Integer.toString(reason))), d));
+      case BALLOON_CHANGE -> (Callbacks.OneLong) (c, d, actual, o) -> guard(l, raw, () -> emit(
+          EventMapping.resource(stamper, domainRef(d), raw, Operation.SET, ResourceType.MEMORY,
+              null, Map.of("actualKib", Long.toUnsignedString(actual))), d));
+      case DEVICE_ADDED, DEVICE_REMOVED, DEVICE_REMOVAL_FAILED -> (Callbacks.OneString)
+          (c, d, alias, o) -> guard(l, raw, () -> {
+            Operation op = id == DomainEventId.DEVICE_ADDED ? Operation.ADD
+                : id == DomainEventId.DEVICE_REMOVED ? Operation.REMOVE : Operation.REMOVE_FAILED;
+            Map<String, String> a = new LinkedHashMap<>();
+            EventMapping.putIf(a, "devAlias", alias);
+            emit(EventMapping.resource(stamper, domainRef(d), raw, op, ResourceType.DEVICE, alias,
+                a), d);
+          });
+      case TUNABLE -> (Callbacks.TypedParams) (c, d, params, n, o) -> guard(l, raw, () -> emit(
+          EventMapping.resource(stamper, domainRef(d), raw, Operation.SET, ResourceType.TUNABLE,
+              null, TypedParams.read(params, n)), d));
+      case AGENT_LIFECYCLE -> (Callbacks.TwoInts) (c, d, state, reason, o) -> guard(l, raw,
+          () -> other(d, raw, Map.of("state", Integer.toString(state), "reason",
+              Integer.toString(reason))));
+      case MIGRATION_ITERATION -> (Callbacks.OneInt) (c, d, it, o) -> guard(l, raw, () -> emit(
+          EventMapping.migrationIteration(stamper, domainRef(d), it), d));
+      case JOB_COMPLETED -> (Callbacks.TypedParams) (c, d, params, n, o) -> guard(l, raw,
+          () -> emit(EventMapping.jobCompleted(stamper, domainRef(d), TypedParams.read(params, n)),
+              d));
+      case METADATA_CHANGE -> (Callbacks.IntString) (c, d, type, ns, o) -> guard(l, raw, () -> {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("type", Integer.toString(type));
+        EventMapping.putIf(a, "nsuri", ns);
+        other(d, raw, a);
+      });
+      case BLOCK_THRESHOLD -> (Callbacks.BlockThreshold) (c, d, dev, path, threshold, excess, o) ->
+          guard(l, raw, () -> {
+            Map<String, String> a = new LinkedHashMap<>();
+            EventMapping.putIf(a, "dev", dev);
+            EventMapping.putIf(a, "path", path);
+            a.put("threshold", Long.toUnsignedString(threshold));
+            a.put("excess", Long.toUnsignedString(excess));
+            other(d, raw, a);
+          });
+      case MEMORY_FAILURE -> (Callbacks.ThreeInts) (c, d, recipient, action, flags, o) ->
+          guard(l, raw, () -> other(d, raw, Map.of("recipient", Integer.toString(recipient),
+              "action", Integer.toString(action), "flags", Integer.toUnsignedString(flags))));
+      case MEMORY_DEVICE_SIZE_CHANGE -> (Callbacks.StringLong) (c, d, alias, size, o) ->
+          guard(l, raw, () -> {
+            Map<String, String> a = new LinkedHashMap<>();
+            EventMapping.putIf(a, "devAlias", alias);
+            a.put("sizeKib", Long.toUnsignedString(size));
+            emit(EventMapping.resource(stamper, domainRef(d), raw, Operation.SET,
+                ResourceType.MEMORY, alias, a), d);
+          });
+      case NIC_MAC_CHANGE -> (Callbacks.ThreeStrings) (c, d, alias, oldMac, newMac, o) ->
+          guard(l, raw, () -> {
+            Map<String, String> a = new LinkedHashMap<>();
+            EventMapping.putIf(a, "devAlias", alias);
+            EventMapping.putIf(a, "oldMAC", oldMac);
+            EventMapping.putIf(a, "newMAC", newMac);
+            other(d, raw, a);
+          });
+    };
+  }
+
+  private void other(DomainPointer d, String raw, Map<String, String> attrs) {
+    emit(EventMapping.domain(stamper, domainRef(d), raw, DomainEvent.Kind.OTHER, null, attrs), d);
+  }
+
+  // ------------------------------------------------------------------ publishing
+
+  private void emit(VirtEvent e, DomainPointer d) {
+    ExecutorService en = enricher;
+    if (en == null) {
+      publish(e);
+      return;
+    }
+    // one thread, in order: enrichment never reorders events
+    boolean ref = d != null && e instanceof DomainEvent
+        && Libvirt.INSTANCE.virDomainRef(d) == 0;
+    try {
+      en.execute(() -> {
+        VirtEvent out = e;
+        if (ref) {
+          try {
+            out = enriched((DomainEvent) e, d);
+          } catch (RuntimeException ex) {
+            LOG.debug("{}: enrichment failed for {}", uri, e.action(), ex);
+          } finally {
+            Libvirt.INSTANCE.virDomainFree(d);
+          }
+        }
+        publish(out);
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      if (ref) {
+        Libvirt.INSTANCE.virDomainFree(d);
+      }
+    }
+  }
+
+  private DomainEvent enriched(DomainEvent e, DomainPointer d) {
+    Map<String, String> a = new LinkedHashMap<>(e.meta().attributes());
+    IntByReference state = new IntByReference();
+    IntByReference reason = new IntByReference();
+    if (NativeLibvirt.get().virDomainGetState(d, state, reason, 0) == 0) {
+      putStatus(a, state.getValue(), reason.getValue());
+    } else {
+      lastError(); // an undefined domain has no state any more
+    }
+    virDomainInfo info = new virDomainInfo();
+    if (Libvirt.INSTANCE.virDomainGetInfo(d, info) == 0) {
+      a.put("maxMemoryKib", Long.toString(info.maxMem.longValue()));
+      a.put("memoryKib", Long.toString(info.memory.longValue()));
+      a.put("cpuTimeNanos", Long.toString(info.cpuTime));
+      a.put("vcpus", Integer.toString(info.nrVirtCpu));
+    } else {
+      lastError();
+    }
+    return new DomainEvent(e.meta().withAttributes(a), e.domain(), e.kind(), e.detail());
+  }
+
+  private static void putStatus(Map<String, String> a, int state, int reason) {
+    a.put("state", Integer.toString(state));
+    a.put("stateReason", Integer.toString(reason));
+    try {
+      DomainStatus st = DomainStatus.fromCodes(state, reason);
+      a.put("stateName", st.state().name());
+      st.reason().ifPresent(r -> a.put("stateReasonName", r.reasonName()));
+    } catch (IllegalArgumentException unknownState) {
+      // a newer libvirt's state: the raw codes are there
+    }
+  }
+
+  /** The state and reason an enriched or resynchronisation event carries, when it does. */
+  public static Optional<DomainStatus> status(VirtEvent e) {
+    Map<String, String> a = e.meta().attributes();
+    try {
+      if (a.containsKey("state") && a.containsKey("stateReason")) {
+        return Optional.of(DomainStatus.fromCodes(Integer.parseInt(a.get("state")),
+            Integer.parseInt(a.get("stateReason"))));
+      }
+    } catch (IllegalArgumentException e2) {
+      // unknown code
+    }
+    return Optional.empty();
+  }
+
+  /** The {@link DomainInfo} an enriched event carries, when it does. */
+  public static Optional<DomainInfo> info(VirtEvent e) {
+    Map<String, String> a = e.meta().attributes();
+    if (!a.containsKey("vcpus") || !a.containsKey("state")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new DomainInfo(Long.parseLong(a.get("maxMemoryKib")),
+          Long.parseLong(a.get("memoryKib")), Long.parseLong(a.get("cpuTimeNanos")),
+          Integer.parseInt(a.get("vcpus")), DomainState.fromCode(Integer.parseInt(a.get("state")))));
+    } catch (IllegalArgumentException e2) {
+      return Optional.empty();
+    }
+  }
+
+  private void publish(VirtEvent e) {
+    try {
+      sink.publish(e);
+    } catch (RuntimeException ex) {
+      LOG.warn("{}: the sink failed on {}", uri, e.action(), ex);
+    }
+  }
+
+  // ------------------------------------------------------------------ reconnection
+
+  private void onClose(Link l, int reason) {
+    if (!l.current()) {
+      return; // our own close, or an old connection
+    }
+    l.dead = true;
+    String why = switch (reason) {
+      case 0 -> "error";
+      case 1 -> "end of file (the daemon went away)";
+      case 2 -> "keepalive timeout";
+      case 3 -> "closed by the client";
+      default -> "reason " + reason;
+    };
+    publish(SourceEvent.of(stamper.next("CONNECTION_CLOSED", Map.of("reason",
+        Integer.toString(reason))), SourceEvent.Kind.CONNECTION_LOST,
+        "connection to " + uri + " lost: " + why));
+    ExecutorService c = control;
+    try {
+      c.execute(() -> reconnect(l));
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // closing: nothing to reconnect
+    }
+  }
+
+  private void reconnect(Link old) {
+    teardown(old);
+    long delay = backoffMin.toMillis();
+    while (!closed) {
+      try {
+        Link l;
+        synchronized (lifecycle) {
+          if (closed) {
+            return;
+          }
+          l = connect();
+          link = l;
+        }
+        reconnects.incrementAndGet();
+        publish(SourceEvent.of(stamper.next("CONNECTION_RESTORED", Map.of("registered",
+            Integer.toString(l.registered.size()))), SourceEvent.Kind.CONNECTION_RESTORED,
+            "reconnected to " + uri + "; " + l.registered.size() + " domain event IDs registered"));
+        resynchronise(l);
+        return;
+      } catch (LibvirtException | RuntimeException e) {
+        LOG.debug("{}: reconnecting failed ({}); next try in {} ms", uri, e.getMessage(), delay);
+        try {
+          Thread.sleep(delay);
+        } catch (InterruptedException ie) {
+          return; // closing
+        }
+        delay = Math.min(backoffMax.toMillis(), delay * 2);
+      }
+    }
+  }
+
+  private void resynchronise(Link l) throws LibvirtException {
+    Domain[] doms = l.conn.listAllDomains(0);
+    int n = 0;
+    for (Domain dom : doms) {
+      try {
+        String uuid = dom.getUUIDString();
+        DomainRef ref = DomainRef.of(dom.getName()).withUuid(uuid);
+        int id = dom.getID();
+        if (id >= 0) {
+          ref = ref.withId(id);
+        }
+        DomainPointer p = Libvirt.INSTANCE.virDomainLookupByUUIDString(l.cp, uuid);
+        if (p == null) {
+          lastError();
+          continue; // undefined meanwhile
+        }
+        IntByReference st = new IntByReference();
+        IntByReference rs = new IntByReference();
+        int rc = NativeLibvirt.get().virDomainGetState(p, st, rs, 0);
+        Libvirt.INSTANCE.virDomainFree(p);
+        if (rc < 0) {
+          lastError();
+          continue;
+        }
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("resync", "true");
+        putStatus(a, st.getValue(), rs.getValue());
+        String stateName = a.getOrDefault("stateName", Integer.toString(st.getValue()));
+        String reasonName = a.getOrDefault("stateReasonName", Integer.toString(rs.getValue()));
+        publish(DomainEvent.of(stamper.next("RESYNC/" + stateName + "/" + reasonName, a), ref,
+            kindOfState(st.getValue()), stateName));
+        n++;
+      } finally {
+        dom.free();
+      }
+    }
+    publish(SourceEvent.of(stamper.next("RESYNCHRONISED", Map.of("domains", Integer.toString(n))),
+        SourceEvent.Kind.RESYNCHRONISED, n + " domains listed with their state"));
+  }
+
+  /** The lifecycle kind that leads to a state. */
+  static DomainEvent.Kind kindOfState(int state) {
+    return switch (state) {
+      case 1, 2 -> DomainEvent.Kind.STARTED;
+      case 3 -> DomainEvent.Kind.SUSPENDED;
+      case 4 -> DomainEvent.Kind.SHUTDOWN;
+      case 5 -> DomainEvent.Kind.STOPPED;
+      case 6 -> DomainEvent.Kind.CRASHED;
+      case 7 -> DomainEvent.Kind.PMSUSPENDED;
+      default -> DomainEvent.Kind.OTHER;
+    };
+  }
+
+  // ------------------------------------------------------------------ closing
+
+  /**
+   * Deregisters every callback, then closes the connection (in that order: a callback must never
+   * fire on a closed connection), then stops the source's threads. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      Link l = link;
+      if (l != null && !l.dead) {
+        teardown(l);
+      }
+      shutdownThreads();
+    }
+  }
+
+  private void shutdownThreads() {
+    for (ExecutorService e : new ExecutorService[] {control, enricher}) {
+      if (e == null) {
+        continue;
+      }
+      e.shutdownNow();
+      try {
+        if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
+          LOG.warn("{}: a source thread did not stop within 5 s", uri);
+        }
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Settings of a {@link LibvirtEventSource}. */
+  public static final class Builder {
+    private final String uri;
+    private EventSink sink;
+    private Set<DomainEventId> ids = EnumSet.allOf(DomainEventId.class);
+    private boolean network = true;
+    private boolean enrich;
+    private boolean readOnly = true;
+    private int keepAliveInterval = 5;
+    private int keepAliveCount = 3;
+    private Duration backoffMin = Duration.ofMillis(100);
+    private Duration backoffMax = Duration.ofSeconds(2);
+
+    private Builder(String uri) {
+      if (uri == null || uri.isBlank()) {
+        throw new IllegalArgumentException("libvirt URI must not be blank");
+      }
+      this.uri = uri;
+    }
+
+    /** Where events go (an {@code EventDispatcher}); required. */
+    public Builder sink(EventSink s) {
+      this.sink = s;
+      return this;
+    }
+
+    /** The domain event IDs to register; all by default. */
+    public Builder domainEvents(Set<DomainEventId> only) {
+      this.ids = only.isEmpty() ? EnumSet.noneOf(DomainEventId.class) : EnumSet.copyOf(only);
+      return this;
+    }
+
+    /** Whether to register network lifecycle events; true by default. */
+    public Builder networkEvents(boolean on) {
+      this.network = on;
+      return this;
+    }
+
+    /**
+     * Whether to add the domain's state, reason and {@code DomainInfo} to domain events, fetched
+     * off the event-loop thread (a round trip per event); false by default.
+     */
+    public Builder enrich(boolean on) {
+      this.enrich = on;
+      return this;
+    }
+
+    /** Whether the connection is read-only (enough for events); true by default. */
+    public Builder readOnly(boolean ro) {
+      this.readOnly = ro;
+      return this;
+    }
+
+    /**
+     * Keepalive: a probe every {@code intervalSeconds}, the connection closed after
+     * {@code count} unanswered ones; 5 s and 3 by default, interval 0 turns it off.
+     */
+    public Builder keepAlive(int intervalSeconds, int count) {
+      this.keepAliveInterval = intervalSeconds;
+      this.keepAliveCount = count;
+      return this;
+    }
+
+    /** Reconnection backoff: first delay, doubling up to {@code max}; 100 ms and 2 s by default. */
+    public Builder reconnectBackoff(Duration min, Duration max) {
+      if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
+        throw new IllegalArgumentException("backoff must be positive and max >= min");
+      }
+      this.backoffMin = min;
+      this.backoffMax = max;
+      return this;
+    }
+
+    /**
+     * Connects, registers and starts delivering.
+     *
+     * @throws IOException when the first connection cannot be made
+     * @throws LibvirtUnavailableException when libvirt.so.0 is missing (package libvirt0)
+     */
+    public LibvirtEventSource start() throws IOException {
+      if (sink == null) {
+        throw new IllegalArgumentException("sink must be set before start()");
+      }
+      return new LibvirtEventSource(this).open();
+    }
+  }
+}
