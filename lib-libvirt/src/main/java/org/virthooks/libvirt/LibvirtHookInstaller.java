@@ -1,0 +1,146 @@
+package org.virthooks.libvirt;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.virthooks.core.relay.RelayClientScript;
+import org.virthooks.core.relay.UnreachablePolicy;
+
+/**
+ * Installs virthooks as a libvirt hook script in {@code <hooks-dir>/<driver>.d/<name>} (libvirt
+ * 6.5+ runs every executable there, sorted by name, after the main script), in one of two modes:
+ * <ul>
+ *   <li><b>relay</b>: lib-core's small Perl client, which forwards each call to a
+ *       {@link org.virthooks.core.relay.RelayServer} in the management tool's running JVM
+ *       (milliseconds per call);
+ *   <li><b>jvm</b>: a {@code /bin/sh} launcher that execs a fresh JVM per call
+ *       ({@link LibvirtHookMain} or {@code virthooks libvirt hook}; ~150 ms per call).
+ * </ul>
+ * Installing is idempotent (the same content is not rewritten) and never replaces a file that
+ * virthooks did not write. libvirtd decides at start-up (and on SIGHUP) which drivers have hooks:
+ * when a driver had none, libvirtd only sees the new script after a SIGHUP or a restart, which
+ * {@link Result#needsSighup()} says.
+ */
+public final class LibvirtHookInstaller {
+  /** The standard hooks directory. */
+  public static final Path DEFAULT_HOOKS_DIR = Path.of("/etc/libvirt/hooks");
+  /** The default script name: runs in the middle of others' scripts. */
+  public static final String DEFAULT_NAME = "50-virthooks";
+  /** The marker of the jvm launcher (RelayClientScript.isOurs recognises it). */
+  static final String JVM_MARKER = "# Written by virthooks (jvm launcher); installers rewrite it.";
+
+  private LibvirtHookInstaller() {}
+
+  /**
+   * What an install or uninstall did.
+   *
+   * @param script the script's path
+   * @param changed false when it was already so (same content, or nothing to remove)
+   * @param needsSighup true when libvirtd must get SIGHUP (or restart) to notice
+   * @param message one human-readable sentence
+   */
+  public record Result(Path script, boolean changed, boolean needsSighup, String message) {}
+
+  /** The path a driver's script of {@code name} goes to. */
+  public static Path target(Path hooksDir, HookDriver driver, String name) {
+    if (!name.matches("[A-Za-z0-9._-]+") || name.startsWith(".")) {
+      throw new IllegalArgumentException("script name must be a plain file name: '" + name + "'");
+    }
+    return hooksDir.resolve(driver.scriptName() + ".d").resolve(name);
+  }
+
+  /** Installs the relay client, forwarding to {@code socket}. */
+  public static Result installRelay(Path hooksDir, HookDriver driver, String name, Path socket,
+      UnreachablePolicy policy, Duration timeout) throws IOException {
+    String text = RelayClientScript.render(socket, policy, timeout, List.of("LC_ALL", "PATH"));
+    return install(target(hooksDir, driver, name), driver, hooksDir, text);
+  }
+
+  /**
+   * Installs a launcher that runs {@code command} followed by the script's own path and
+   * libvirt's arguments ({@code exec COMMAND... "$0" "$@"}).
+   */
+  public static Result installJvm(Path hooksDir, HookDriver driver, String name,
+      List<String> command) throws IOException {
+    return install(target(hooksDir, driver, name), driver, hooksDir, launcher(command));
+  }
+
+  /** The launcher's text. */
+  public static String launcher(List<String> command) {
+    if (command.isEmpty()) {
+      throw new IllegalArgumentException("launcher command must not be empty");
+    }
+    StringBuilder s = new StringBuilder("#!/bin/sh\n").append(JVM_MARKER).append('\n')
+        .append("# libvirt runs this hook script; it answers the call in a fresh JVM.\n")
+        .append("exec");
+    for (String c : command) {
+      s.append(' ').append(quote(c));
+    }
+    return s.append(" \"$0\" \"$@\"\n").toString();
+  }
+
+  private static Result install(Path target, HookDriver driver, Path hooksDir, String text)
+      throws IOException {
+    boolean hadHooks = driverHasHooks(hooksDir, driver);
+    if (Files.exists(target)) {
+      if (!RelayClientScript.isOurs(target)) {
+        throw new IOException(target + " exists and was not written by virthooks; "
+            + "not overwriting it (choose another --name)");
+      }
+      if (Files.readString(target, StandardCharsets.UTF_8).equals(text)
+          && Files.isExecutable(target)) {
+        return new Result(target, false, false, target + " is already installed");
+      }
+    }
+    RelayClientScript.install(target, text);
+    boolean sighup = !hadHooks;
+    return new Result(target, true, sighup, "installed " + target + (sighup
+        ? "; libvirtd had no " + driver.scriptName() + " hook when it started: send it SIGHUP "
+            + "(or restart it) so that it runs this one"
+        : "; libvirtd runs it from the next call on (no SIGHUP needed)"));
+  }
+
+  /** Removes the script if virthooks wrote it. */
+  public static Result uninstall(Path hooksDir, HookDriver driver, String name) throws IOException {
+    Path target = target(hooksDir, driver, name);
+    if (!Files.exists(target)) {
+      return new Result(target, false, false, target + " is not installed");
+    }
+    if (!RelayClientScript.isOurs(target)) {
+      throw new IOException(target + " was not written by virthooks; not removing it");
+    }
+    Files.delete(target);
+    return new Result(target, true, false, "removed " + target);
+  }
+
+  /**
+   * True when libvirt would consider the driver hooked: an executable main script or an
+   * executable in {@code <driver>.d/} (libvirt's own check at start-up and SIGHUP).
+   */
+  public static boolean driverHasHooks(Path hooksDir, HookDriver driver) throws IOException {
+    Path main = hooksDir.resolve(driver.scriptName());
+    if (Files.isRegularFile(main) && Files.isExecutable(main)) {
+      return true;
+    }
+    Path dir = hooksDir.resolve(driver.scriptName() + ".d");
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path p : s) {
+        if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static String quote(String s) {
+    return s.matches("[A-Za-z0-9_./:=+,@%-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+  }
+}

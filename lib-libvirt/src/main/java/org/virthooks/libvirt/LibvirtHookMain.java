@@ -1,0 +1,133 @@
+package org.virthooks.libvirt;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import org.virthooks.core.EventDispatcher;
+import org.virthooks.core.hook.HookRegistry;
+import org.virthooks.core.script.EventScript;
+import org.virthooks.core.script.EventScriptConfig;
+import org.virthooks.core.script.ScriptInvocation;
+import org.virthooks.core.script.ScriptResult;
+
+/**
+ * The hook script in a fresh JVM: what the launcher written by
+ * {@link LibvirtHookInstaller#installJvm} execs, and what {@code virthooks libvirt hook} runs.
+ * Hooks come from every {@link LibvirtHookProvider} found with {@link ServiceLoader}, and
+ * optionally from an events script.
+ *
+ * <pre>
+ * java -cp CLASSPATH org.virthooks.libvirt.LibvirtHookMain [options] -- SCRIPT OBJECT OP SUBOP EXTRA
+ *   --deadline SECONDS        default deadline of every hook (default 10)
+ *   --events-script PATH      also run this executable at every point (seed 001's events script)
+ *   --events-set KINDS        the object kinds it gets (default "daemon domain network")
+ *   --events-timeout SECONDS  its deadline (default 10)
+ * </pre>
+ * Start-up is what a call costs here (about 150 ms with JAXB); the relay avoids it.
+ */
+public final class LibvirtHookMain {
+  private LibvirtHookMain() {}
+
+  /** Runs one call and exits with its status. */
+  public static void main(String[] args) {
+    int code = run(Arrays.asList(args), System.in, System.out, System.err, System.getenv());
+    System.out.flush();
+    System.err.flush();
+    // halt: an abandoned, overrunning hook thread must not keep the JVM (and libvirtd) waiting
+    Runtime.getRuntime().halt(code);
+  }
+
+  /** Parses the options, runs the call and writes its output; returns the exit status. */
+  public static int run(List<String> args, InputStream in, PrintStream out, PrintStream err,
+      Map<String, String> env) {
+    Duration deadline = HookRegistry.DEFAULT_DEADLINE;
+    String eventsScript = null;
+    String eventsSet = "daemon domain network";
+    String eventsTimeout = null;
+    List<String> argv = new ArrayList<>();
+    int i = 0;
+    try {
+      for (; i < args.size(); i++) {
+        String a = args.get(i);
+        if (a.equals("--")) {
+          i++;
+          break;
+        }
+        if (!a.startsWith("--")) {
+          break;
+        }
+        String v = i + 1 < args.size() ? args.get(++i) : null;
+        if (v == null) {
+          throw new IllegalArgumentException(a + " needs a value");
+        }
+        switch (a) {
+          case "--deadline" -> deadline = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+          case "--events-script" -> eventsScript = v;
+          case "--events-set" -> eventsSet = v;
+          case "--events-timeout" -> eventsTimeout = v;
+          default -> throw new IllegalArgumentException("unknown option " + a);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("virthooks libvirt hook: " + e.getMessage());
+      return LibvirtHookRunner.USAGE;
+    }
+    argv.addAll(args.subList(Math.min(i, args.size()), args.size()));
+    if (argv.size() < 3) {
+      err.println("usage: ... [--deadline S] [--events-script PATH [--events-set KINDS]] -- "
+          + "SCRIPT OBJECT OPERATION SUB-OPERATION EXTRA (as libvirt calls a hook script)");
+      return LibvirtHookRunner.USAGE;
+    }
+    byte[] stdin;
+    try {
+      stdin = in.readAllBytes();
+    } catch (IOException e) {
+      stdin = new byte[0];
+    }
+    EventScript script = null;
+    try (HookRegistry registry = HookRegistry.withDefaultDeadline(deadline);
+         EventDispatcher events = EventDispatcher.builder().closeGrace(Duration.ofSeconds(2))
+             .build()) {
+      for (LibvirtHookProvider p : ServiceLoader.load(LibvirtHookProvider.class)) {
+        p.register(registry);
+        p.listen(events);
+      }
+      if (eventsScript != null) {
+        Properties p = new Properties();
+        p.setProperty("events_script", eventsScript);
+        p.setProperty("events_set", eventsSet);
+        if (eventsTimeout != null) {
+          p.setProperty("events_timeout", eventsTimeout);
+        }
+        script = new EventScript(EventScriptConfig.fromProperties(p));
+        script.hookInto(registry, LibvirtHookPoints.ALL);
+      }
+      ScriptResult r = LibvirtHookRunner.of(registry, events)
+          .run(new ScriptInvocation(argv, env, stdin));
+      out.write(r.stdout().getBytes(StandardCharsets.UTF_8));
+      err.write(r.stderr().getBytes(StandardCharsets.UTF_8));
+      return r.exitCode();
+    } catch (IOException | RuntimeException e) {
+      err.println("virthooks: " + e.getMessage());
+      return 1;
+    } finally {
+      if (script != null) {
+        script.close();
+      }
+    }
+  }
+
+  /** The path of the script argument, for messages. */
+  static Path scriptOf(List<String> argv) {
+    return Path.of(argv.get(0));
+  }
+}
