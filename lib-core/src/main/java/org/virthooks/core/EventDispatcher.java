@@ -1,13 +1,12 @@
 package org.virthooks.core;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -222,14 +221,19 @@ public final class EventDispatcher implements EventSink, AutoCloseable {
     }
   }
 
-  // called under lock: threads are started only once someone subscribes asynchronously
+  // called under lock: threads are started only once someone subscribes asynchronously.
+  // A ForkJoinPool in FIFO mode: drain tasks resubmit themselves often, and its submission and
+  // wake-up path is much cheaper than a ThreadPoolExecutor's queue and signal.
   private ExecutorService pool() {
     if (pool == null) {
-      ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(),
-          new ThreadFactoryBuilder().setNameFormat("virthooks-dispatch-%d").setDaemon(true).build());
-      p.allowCoreThreadTimeOut(true);
-      pool = p;
+      AtomicInteger n = new AtomicInteger();
+      ForkJoinPool.ForkJoinWorkerThreadFactory factory = fjp -> {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fjp);
+        t.setName("virthooks-dispatch-" + n.getAndIncrement());
+        t.setDaemon(true);
+        return t;
+      };
+      pool = new ForkJoinPool(threads, factory, null, true);
     }
     return pool;
   }

@@ -21,32 +21,40 @@ import org.virthooks.core.VirtEvent;
  */
 public final class AsyncSubscriber<E> extends Subscriber {
   private static final int EVENTS_PER_TURN = 4096;
-  private static final int IDLE_SPINS = 256;
+  private static final int IDLE_SPINS = 32;
   private static final int IDLE = 0;
   private static final int SCHEDULED = 1;
 
-  private final RingQueue<VirtEvent> queue;
+  // DROP_OLDEST discards from the publishing side, so it needs a queue with many consumers
+  private final RingQueue<VirtEvent> shared;
+  private final MpscRing<VirtEvent> single;
   private final OverflowPolicy policy;
   private final Executor executor;
   private final AtomicInteger state = new AtomicInteger(IDLE);
   private final LongAdder dropped = new LongAdder();
   private final Runnable drainTask = this::drain;
-  // only DROP_OLDEST lets producers poll; otherwise the drain is the queue's single consumer
-  private final boolean singleConsumer;
 
   /** See {@link Subscriber}; {@code capacity} bounds the queue (rounded up to a power of two). */
   public AsyncSubscriber(String name, Predicate<? super E> filter, EventListener<?> listener,
       ListenerErrorHandler errorHandler, Consumer<Subscriber> onClose, int capacity,
       OverflowPolicy policy, Executor executor) {
     super(name, filter, listener, errorHandler, onClose);
-    this.queue = new RingQueue<>(capacity);
+    this.shared = policy == OverflowPolicy.DROP_OLDEST ? new RingQueue<>(capacity) : null;
+    this.single = shared == null ? new MpscRing<>(capacity) : null;
     this.policy = policy;
     this.executor = executor;
-    this.singleConsumer = policy != OverflowPolicy.DROP_OLDEST;
+  }
+
+  private boolean put(VirtEvent e) {
+    return single != null ? single.offer(e) : shared.offer(e);
   }
 
   private VirtEvent take() {
-    return singleConsumer ? queue.pollSingleConsumer() : queue.poll();
+    return single != null ? single.poll() : shared.poll();
+  }
+
+  private boolean empty() {
+    return single != null ? single.isEmpty() : shared.isEmpty();
   }
 
   @Override
@@ -54,7 +62,7 @@ public final class AsyncSubscriber<E> extends Subscriber {
     if (!active || !accepts(event)) {
       return;
     }
-    if (!queue.offer(event)) {
+    if (!put(event)) {
       switch (policy) {
         case BLOCK -> {
           if (!waitForRoom(event)) {
@@ -67,10 +75,10 @@ public final class AsyncSubscriber<E> extends Subscriber {
         }
         case DROP_OLDEST -> {
           do {
-            if (queue.poll() != null) {
+            if (shared.poll() != null) {
               dropped.increment();
             }
-          } while (!queue.offer(event));
+          } while (!shared.offer(event));
         }
       }
     }
@@ -82,7 +90,7 @@ public final class AsyncSubscriber<E> extends Subscriber {
   // full queue under BLOCK: a drain is already scheduled (the queue is not empty), so wait for it
   private boolean waitForRoom(VirtEvent event) {
     int spins = 0;
-    while (!queue.offer(event)) {
+    while (!put(event)) {
       if (!active) {
         return false;
       }
@@ -95,7 +103,7 @@ public final class AsyncSubscriber<E> extends Subscriber {
       }
       if (++spins < 100) {
         Thread.onSpinWait();
-      } else if (spins < 200) {
+      } else if (spins < 2000) {
         Thread.yield();
       } else {
         LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
@@ -110,7 +118,8 @@ public final class AsyncSubscriber<E> extends Subscriber {
     } catch (RejectedExecutionException e) {
       // the dispatcher is shutting down: nothing will drain this queue any more
       state.set(IDLE);
-      dropped.add(queue.clear());
+      // no drain runs now, so this thread may act as the single consumer
+      dropped.add(single != null ? single.clear() : shared.clear());
     }
   }
 
@@ -123,7 +132,7 @@ public final class AsyncSubscriber<E> extends Subscriber {
         if (e == null) {
           state.set(IDLE);
           // a publisher may have queued after the last poll and seen SCHEDULED: look once more
-          if (queue.isEmpty() || !state.compareAndSet(IDLE, SCHEDULED)) {
+          if (empty() || !state.compareAndSet(IDLE, SCHEDULED)) {
             return;
           }
           continue;
@@ -150,12 +159,16 @@ public final class AsyncSubscriber<E> extends Subscriber {
 
   @Override
   public boolean isIdle() {
-    return state.get() == IDLE && queue.isEmpty();
+    return state.get() == IDLE && empty();
   }
 
   @Override
   protected void discardQueued() {
-    queue.clear();
+    // polling here could race the drain, the queue's only consumer: the drain discards instead,
+    // since it skips delivery once the subscription is inactive
+    if (shared != null) {
+      shared.clear();
+    }
   }
 
   @Override
@@ -165,6 +178,6 @@ public final class AsyncSubscriber<E> extends Subscriber {
 
   @Override
   public int queued() {
-    return queue.size();
+    return single != null ? single.size() : shared.size();
   }
 }

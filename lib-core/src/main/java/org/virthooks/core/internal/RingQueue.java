@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * A bounded, lock-free queue for many producers and many consumers (Dmitry Vyukov's bounded MPMC
  * ring): each slot carries a sequence number that tells producers and consumers whose turn it is,
- * so an offer or a poll costs one CAS and never allocates. Consumers other than the subscriber's
- * drain are the producers discarding the oldest event under {@code DROP_OLDEST}.
+ * so an offer or a poll costs one CAS and never allocates. Used under {@code DROP_OLDEST}, where
+ * publishers discard the oldest event and so are consumers too; see {@link MpscRing} for the rest.
  *
  * @param <E> element type
  */
@@ -97,24 +97,6 @@ public final class RingQueue<E> {
         pos = head;
       }
     }
-  }
-
-  /**
-   * Like {@link #poll()} but for a caller that is the only consumer at the time (a subscriber's
-   * drain when no producer discards old events): no CAS, one ordered store.
-   */
-  @SuppressWarnings("unchecked")
-  public E pollSingleConsumer() {
-    long pos = (long) HEAD.getOpaque(this);
-    int cell = (int) pos & mask;
-    if (seqs.getAcquire(cell) != pos + 1) {
-      return null;
-    }
-    E e = (E) items[cell];
-    items[cell] = null;
-    seqs.setRelease(cell, pos + mask + 1);
-    HEAD.setRelease(this, pos + 1);
-    return e;
   }
 
   /** An estimate of the number of elements, exact when nobody is offering or polling. */

@@ -14,6 +14,59 @@ import org.junit.jupiter.api.Test;
 
 class RingQueueTest {
   @Test
+  void theMpscRingIsBoundedAndFifo() {
+    MpscRing<Integer> q = new MpscRing<>(3);
+    assertThat(q.capacity()).isEqualTo(4);
+    for (int i = 0; i < 4; i++) {
+      assertThat(q.offer(i)).isTrue();
+    }
+    assertThat(q.offer(4)).isFalse();
+    assertThat(q.size()).isEqualTo(4);
+    assertThat(q.poll()).isZero();
+    assertThat(q.offer(4)).isTrue(); // room again once the consumer moved on
+    assertThat(q.poll()).isEqualTo(1);
+    assertThat(q.clear()).isEqualTo(3);
+    assertThat(q.isEmpty()).isTrue();
+    assertThat(q.poll()).isNull();
+  }
+
+  @Test
+  void theMpscRingHandsEveryElementToItsConsumerOnceAndInEachProducersOrder() throws Exception {
+    int producers = 4;
+    int perProducer = 250_000;
+    MpscRing<Long> q = new MpscRing<>(64);
+    ExecutorService pool = Executors.newFixedThreadPool(producers);
+    for (int p = 0; p < producers; p++) {
+      long base = (long) p << 32;
+      pool.submit(() -> {
+        for (int i = 0; i < perProducer; i++) {
+          while (!q.offer(base + i)) {
+            Thread.onSpinWait();
+          }
+        }
+      });
+    }
+    long[] next = new long[producers];
+    long received = 0;
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (received < (long) producers * perProducer && System.nanoTime() < end) {
+      Long v = q.poll();
+      if (v == null) {
+        Thread.onSpinWait();
+        continue;
+      }
+      int p = (int) (v >>> 32);
+      assertThat(v & 0xffffffffL).isEqualTo(next[p]);
+      next[p]++;
+      received++;
+    }
+    pool.shutdown();
+    assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(received).isEqualTo((long) producers * perProducer);
+    assertThat(q.poll()).isNull();
+  }
+
+  @Test
   void capacityRoundsUpToAPowerOfTwoAndFullQueuesRefuse() {
     RingQueue<Integer> q = new RingQueue<>(5);
     assertThat(q.capacity()).isEqualTo(8);
@@ -23,7 +76,7 @@ class RingQueueTest {
     assertThat(q.offer(99)).isFalse();
     assertThat(q.size()).isEqualTo(8);
     assertThat(q.poll()).isZero();
-    assertThat(q.pollSingleConsumer()).isEqualTo(1);
+    assertThat(q.poll()).isEqualTo(1);
     assertThat(q.clear()).isEqualTo(6);
     assertThat(q.isEmpty()).isTrue();
     assertThat(q.poll()).isNull();
