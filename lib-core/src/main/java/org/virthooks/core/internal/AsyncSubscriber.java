@@ -1,6 +1,7 @@
 package org.virthooks.core.internal;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +22,8 @@ import org.virthooks.core.VirtEvent;
  */
 public final class AsyncSubscriber<E> extends Subscriber {
   private static final int EVENTS_PER_TURN = 4096;
-  private static final int IDLE_SPINS = 32;
+  private static final int IDLE_SPINS = 4096;
+  private static final int SPINS_BETWEEN_LOOKS = 64;
   private static final int IDLE = 0;
   private static final int SCHEDULED = 1;
 
@@ -146,15 +148,25 @@ public final class AsyncSubscriber<E> extends Subscriber {
     schedule();
   }
 
+  // waiting on this queue is worth it only while no other drain wants the thread
   private VirtEvent spinForMore() {
-    for (int i = 0; i < IDLE_SPINS; i++) {
+    for (int i = 1; i <= IDLE_SPINS; i++) {
       Thread.onSpinWait();
       VirtEvent e = take();
       if (e != null) {
         return e;
       }
+      if (i % SPINS_BETWEEN_LOOKS == 0 && othersWaiting()) {
+        return null;
+      }
     }
     return null;
+  }
+
+  private boolean othersWaiting() {
+    return executor instanceof ForkJoinPool p
+        ? p.getQueuedSubmissionCount() > 0 || p.getQueuedTaskCount() > 0
+        : true;
   }
 
   @Override
