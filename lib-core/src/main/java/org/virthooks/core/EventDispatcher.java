@@ -149,9 +149,9 @@ public final class EventDispatcher implements EventSink, AutoCloseable {
       closed = true;
       p = pool;
     }
-    long deadline = System.nanoTime() + closeGrace.toNanos();
+    long deadline = System.nanoTime() + Checks.saturatedNanos(closeGrace);
     for (Subscriber s : subscribers()) {
-      while (!s.isIdle() && System.nanoTime() < deadline) {
+      while (!s.isIdle() && System.nanoTime() - deadline < 0) {
         sleepBriefly();
       }
     }
@@ -161,7 +161,8 @@ public final class EventDispatcher implements EventSink, AutoCloseable {
     if (p != null) {
       p.shutdownNow();
       try {
-        if (!p.awaitTermination(closeGrace.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+        // what still runs now is a listener stuck past the grace period: give it a moment only
+        if (!p.awaitTermination(2, TimeUnit.SECONDS)) {
           LOG.warn("event delivery threads did not stop: a listener ignores interruption");
         }
       } catch (InterruptedException e) {

@@ -18,8 +18,9 @@ public interface Registration extends AutoCloseable {
   int queued();
 
   /**
-   * Removes the registration. No delivery starts after it returns (one already running completes);
-   * queued events are discarded.
+   * Removes the registration. Events published after it returns are not delivered; a delivery
+   * already under way on another thread (one that passed its check just before) still completes.
+   * Queued events are discarded.
    */
   @Override
   void close();

@@ -200,6 +200,22 @@ class EventDispatcherTest {
   }
 
   @Test
+  void aListenerMayPublishIntoAnotherFullBlockingSubscriptionEvenWithOneDeliveryThread() {
+    try (EventDispatcher d = EventDispatcher.builder().deliveryThreads(1).build()) {
+      RecordingListener<ResourceEvent> b = new RecordingListener<>();
+      d.subscribe(ResourceEvent.class).async(2, OverflowPolicy.BLOCK).register(b);
+      // A turns each domain event into ten resource events, from a delivery thread
+      d.subscribe(DomainEvent.class).async().register(e -> {
+        for (int i = 0; i < 10; i++) {
+          d.publish(ev.resource("a", Operation.ADD, ResourceType.VDISK));
+        }
+      });
+      d.publish(ev.domain("a", DomainEvent.Kind.STARTED));
+      assertThat(b.awaitCount(10, Duration.ofSeconds(10))).hasSize(10);
+    }
+  }
+
+  @Test
   void closeDrainsQueuesThenStopsEveryThread() {
     EventDispatcher d = EventDispatcher.create();
     RecordingListener<VirtEvent> rec = new RecordingListener<>();

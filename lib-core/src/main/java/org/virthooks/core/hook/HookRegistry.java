@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.virthooks.core.hook.HookFailure.Reason;
 import org.virthooks.core.internal.Checks;
 
@@ -38,6 +39,8 @@ import org.virthooks.core.internal.Checks;
 public final class HookRegistry implements AutoCloseable {
   /** The deadline of a hook registered without one. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+  /** How many overrun calls of one hook may still be running before it is not called any more. */
+  public static final int MAX_ABANDONED = 4;
 
   private static final Comparator<Entry> ORDER =
       Comparator.comparingInt(Entry::priority).thenComparing(Entry::name);
@@ -117,8 +120,11 @@ public final class HookRegistry implements AutoCloseable {
         v = e.run(current, workers);
       } catch (HookFailedException f) {
         failures.add(f.failure);
-        if (point.phase() == HookPhase.AFTER) {
+        if (point.phase() == HookPhase.AFTER && !Thread.currentThread().isInterrupted()) {
           continue;
+        }
+        if (point.phase() == HookPhase.AFTER) {
+          break; // the caller was interrupted: start no further hook
         }
         return new HookOutcome(point, Verdict.refuse(f.failure.message()), Optional.of(e.name), ran,
             failures);
@@ -160,8 +166,10 @@ public final class HookRegistry implements AutoCloseable {
   /** Removes every hook and stops the worker threads; hooks still running are interrupted. */
   @Override
   public void close() {
-    closed = true;
-    entries.clear();
+    synchronized (entries) {
+      closed = true;
+      entries.clear();
+    }
     workers.shutdownNow();
   }
 
@@ -210,6 +218,7 @@ public final class HookRegistry implements AutoCloseable {
     private final Duration deadline;
     private final Hook hook;
     private final AtomicBoolean active = new AtomicBoolean(true);
+    private final AtomicInteger abandoned = new AtomicInteger();
 
     Entry(HookPoint point, String name, int priority, Duration deadline, Hook hook) {
       this.point = point;
@@ -220,19 +229,38 @@ public final class HookRegistry implements AutoCloseable {
     }
 
     Verdict run(HookCall call, ExecutorService pool) throws HookFailedException {
+      int stuck = abandoned.get();
+      if (stuck >= MAX_ABANDONED) {
+        // each abandoned call holds a thread: stop feeding a hook that never returns
+        throw fail(Reason.DEADLINE, "hook '" + name + "' is still stuck in " + stuck
+            + " earlier calls that overran their deadline; not calling it at " + point, null);
+      }
+      // 0 running, 1 finished, 2 abandoned: whoever moves it first decides who counts
+      AtomicInteger fate = new AtomicInteger();
       Future<Verdict> f;
       try {
-        f = pool.submit(() -> hook.apply(call));
+        f = pool.submit(() -> {
+          try {
+            return hook.apply(call);
+          } finally {
+            if (!fate.compareAndSet(0, 1)) {
+              abandoned.decrementAndGet();
+            }
+          }
+        });
       } catch (java.util.concurrent.RejectedExecutionException e) {
         throw fail(Reason.THREW, "hook '" + name + "' could not run: the registry is closed", e);
       }
       try {
-        Verdict v = f.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        Verdict v = f.get(Checks.saturatedNanos(deadline), TimeUnit.NANOSECONDS);
         if (v == null) {
           throw fail(Reason.BAD_VERDICT, "hook '" + name + "' returned no verdict at " + point, null);
         }
         return v;
       } catch (TimeoutException e) {
+        if (fate.compareAndSet(0, 2)) {
+          abandoned.incrementAndGet();
+        }
         f.cancel(true);
         throw fail(Reason.DEADLINE,
             "hook '" + name + "' did not answer within its deadline of " + human(deadline) + " at "
@@ -244,6 +272,9 @@ public final class HookRegistry implements AutoCloseable {
       } catch (CancellationException e) {
         throw fail(Reason.THREW, "hook '" + name + "' was cancelled at " + point, e);
       } catch (InterruptedException e) {
+        if (fate.compareAndSet(0, 2)) {
+          abandoned.incrementAndGet();
+        }
         f.cancel(true);
         Thread.currentThread().interrupt();
         throw fail(Reason.THREW, "interrupted while waiting for hook '" + name + "' at " + point, e);

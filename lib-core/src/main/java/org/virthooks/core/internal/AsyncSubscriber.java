@@ -2,6 +2,7 @@ package org.virthooks.core.internal;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,8 +25,11 @@ public final class AsyncSubscriber<E> extends Subscriber {
   private static final int EVENTS_PER_TURN = 4096;
   private static final int IDLE_SPINS = 4096;
   private static final int SPINS_BETWEEN_LOOKS = 64;
+  private static final long TURN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final int IDLE = 0;
   private static final int SCHEDULED = 1;
+  // terminal: the pool refused a drain (the dispatcher is closing); nothing is queued any more
+  private static final int CLOSED = 2;
 
   // DROP_OLDEST discards from the publishing side, so it needs a queue with many consumers
   private final RingQueue<VirtEvent> shared;
@@ -64,6 +68,10 @@ public final class AsyncSubscriber<E> extends Subscriber {
     if (!active || !accepts(event)) {
       return;
     }
+    if (state.get() == CLOSED) {
+      dropped.increment();
+      return;
+    }
     if (!put(event)) {
       switch (policy) {
         case BLOCK -> {
@@ -91,18 +99,65 @@ public final class AsyncSubscriber<E> extends Subscriber {
 
   // full queue under BLOCK: a drain is already scheduled (the queue is not empty), so wait for it
   private boolean waitForRoom(VirtEvent event) {
-    int spins = 0;
-    while (!put(event)) {
-      if (!active) {
-        return false;
+    Room room = new Room(event);
+    if (ForkJoinTask.inForkJoinPool()) {
+      // a listener publishing from a delivery thread: let the pool add a thread meanwhile, or the
+      // drain this publisher waits for could be queued behind it on the same thread
+      try {
+        ForkJoinPool.managedBlock(room);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-      if (Thread.currentThread().isInterrupted()) {
-        dropped.increment();
-        return false;
+    } else {
+      while (!room.isReleasable()) {
+        room.pause();
+      }
+    }
+    if (!room.put) {
+      dropped.increment();
+    }
+    return room.put;
+  }
+
+  /** One publisher's wait for room, in the form ForkJoinPool.managedBlock wants. */
+  private final class Room implements ForkJoinPool.ManagedBlocker {
+    private final VirtEvent event;
+    private int spins;
+    boolean put;
+    boolean givenUp;
+
+    Room(VirtEvent event) {
+      this.event = event;
+    }
+
+    @Override
+    public boolean isReleasable() {
+      if (put || givenUp) {
+        return true;
+      }
+      if (put(event)) {
+        put = true;
+        return true;
+      }
+      if (!active || state.get() == CLOSED || Thread.currentThread().isInterrupted()) {
+        givenUp = true;
+        return true;
       }
       if (state.get() == IDLE && state.compareAndSet(IDLE, SCHEDULED)) {
         schedule();
       }
+      return false;
+    }
+
+    @Override
+    public boolean block() {
+      while (!isReleasable()) {
+        pause();
+      }
+      return true;
+    }
+
+    void pause() {
       if (++spins < 100) {
         Thread.onSpinWait();
       } else if (spins < 2000) {
@@ -111,23 +166,27 @@ public final class AsyncSubscriber<E> extends Subscriber {
         LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
       }
     }
-    return true;
   }
 
+  // called only by the thread that owns SCHEDULED, so at most one thread is ever in here
   private void schedule() {
     try {
       executor.execute(drainTask);
     } catch (RejectedExecutionException e) {
-      // the dispatcher is shutting down: nothing will drain this queue any more
-      state.set(IDLE);
-      // no drain runs now, so this thread may act as the single consumer
+      // the dispatcher is shutting down: nothing will drain this queue any more. CLOSED is
+      // terminal, so no other thread can schedule, and this one may act as the single consumer
+      state.set(CLOSED);
       dropped.add(single != null ? single.clear() : shared.clear());
     }
   }
 
   private void drain() {
     int delivered = 0;
-    while (delivered < EVENTS_PER_TURN) {
+    long turnEnd = System.nanoTime() + TURN_NANOS;
+    // a turn ends after a number of events or some time, whichever comes first, so that a slow
+    // listener gives its thread to the other subscriptions now and then
+    while (delivered < EVENTS_PER_TURN
+        && ((delivered & 63) != 0 || System.nanoTime() - turnEnd < 0)) {
       VirtEvent e = take();
       if (e == null) {
         e = spinForMore();
@@ -171,7 +230,7 @@ public final class AsyncSubscriber<E> extends Subscriber {
 
   @Override
   public boolean isIdle() {
-    return state.get() == IDLE && empty();
+    return state.get() != SCHEDULED && empty();
   }
 
   @Override

@@ -30,6 +30,15 @@ public final class Checks {
     return value;
   }
 
+  /** {@code d} in nanoseconds, capped at about 146 years instead of overflowing. */
+  public static long saturatedNanos(java.time.Duration d) {
+    try {
+      return Math.min(d.toNanos(), Long.MAX_VALUE / 2);
+    } catch (ArithmeticException e) {
+      return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
+    }
+  }
+
   /** Returns {@code value} when it is not null. */
   public static <T> T notNull(String field, T value) {
     if (value == null) {

@@ -59,7 +59,7 @@ public final class MpscRing<E> {
 
   /** Adds {@code e} unless the queue is full; any thread. */
   public boolean offer(E e) {
-    long limit = (long) PRODUCER_LIMIT.getOpaque(this);
+    long limit = (long) PRODUCER_LIMIT.getAcquire(this);
     long pi;
     do {
       pi = producerIndex;

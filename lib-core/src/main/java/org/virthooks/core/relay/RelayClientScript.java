@@ -87,7 +87,12 @@ public final class RelayClientScript {
         + "}\n"
         + "alarm 0;\n"
         + "give_up('the relay sent no answer') if length($resp) < 16 || substr($resp, 0, 4) ne 'VHS1';\n"
-        + "my ($code, $out, $err) = unpack('x4 l> N/a* N/a*', $resp);\n"
+        + "my ($code, $ol) = unpack('x4 l> N', $resp);\n"
+        + "give_up('the relay sent a truncated answer') if length($resp) < 16 + $ol;\n"
+        + "my $el = unpack('N', substr($resp, 12 + $ol, 4));\n"
+        + "give_up('the relay sent a truncated answer') if length($resp) != 16 + $ol + $el;\n"
+        + "my $out = substr($resp, 12, $ol);\n"
+        + "my $err = substr($resp, 16 + $ol, $el);\n"
         + "binmode STDOUT; binmode STDERR;\n"
         + "print STDOUT $out; print STDERR $err;\n"
         + "exit($code < 0 || $code > 255 ? 1 : $code);\n";

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -38,7 +37,8 @@ import org.virthooks.core.script.ScriptResult;
  * installs in place of a hook script, so that the hooks run in the management tool's long-running
  * JVM instead of a fresh JVM per call.
  *
- * <p>Security: the socket file is made mode 0600 (its directory 0700 when the server creates it),
+ * <p>Security: the socket file is made mode 0600 (its directory 0700 when the server creates it;
+ * see {@link Builder#shareWithGroup} for other users),
  * and every connection's peer is checked with {@code SO_PEERCRED}: only the users named in
  * {@link Builder#allowUsers} (by default root and the JVM's own user) are answered. A client
  * that does not send a complete request within the read timeout is disconnected. Requests are
@@ -64,11 +64,15 @@ public final class RelayServer implements AutoCloseable {
     this.handler = b.handler;
     this.allowedUsers = b.allowedUsers;
     this.readTimeout = b.readTimeout;
-    prepareSocketPath(socket);
+    prepareSocketPath(socket, b.group);
     this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       server.bind(UnixDomainSocketAddress.of(socket));
-      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(socket,
+          PosixFilePermissions.fromString(b.group == null ? "rw-------" : "rw-rw----"));
+      if (b.group != null) {
+        setGroup(socket, b.group);
+      }
     } catch (IOException e) {
       server.close();
       throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
@@ -76,8 +80,11 @@ public final class RelayServer implements AutoCloseable {
     this.workers = new ThreadPoolExecutor(0, b.maxConcurrent, 30, TimeUnit.SECONDS,
         new SynchronousQueue<>(),
         new ThreadFactoryBuilder().setNameFormat("virthooks-relay-%d").setDaemon(true).build());
-    this.timer = Executors.newSingleThreadScheduledExecutor(
-        new ThreadFactoryBuilder().setNameFormat("virthooks-relay-timer").setDaemon(true).build());
+    java.util.concurrent.ScheduledThreadPoolExecutor t =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+            new ThreadFactoryBuilder().setNameFormat("virthooks-relay-timer").setDaemon(true).build());
+    t.setRemoveOnCancelPolicy(true); // one watchdog per call: do not let cancelled ones pile up
+    this.timer = t;
     this.acceptor = new Thread(this::acceptLoop, "virthooks-relay-accept");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -103,36 +110,57 @@ public final class RelayServer implements AutoCloseable {
     return rejected.get();
   }
 
-  private static void prepareSocketPath(Path socket) throws IOException {
+  private static void prepareSocketPath(Path socket, String group) throws IOException {
     Path dir = socket.toAbsolutePath().getParent();
     if (dir != null && !Files.isDirectory(dir)) {
-      Files.createDirectories(dir,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString(group == null ? "rwx------" : "rwx--x---")));
+      if (group != null) {
+        setGroup(dir, group);
+      }
     }
-    if (Files.exists(socket)) {
+    if (Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      int mode = (Integer) Files.getAttribute(socket, "unix:mode",
+          java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if ((mode & 0170000) != 0140000) {
+        throw new IOException(socket + " exists and is not a socket; not replacing it");
+      }
       try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
         throw new IOException("another relay server is listening on " + socket);
-      } catch (IOException refused) {
-        if (refused.getMessage() != null && refused.getMessage().startsWith("another relay")) {
-          throw refused;
-        }
+      } catch (java.net.ConnectException refused) {
         // nobody listens: a stale socket from a previous run
         Files.delete(socket);
       }
     }
   }
 
+  private static void setGroup(Path p, String group) throws IOException {
+    java.nio.file.attribute.GroupPrincipal g = p.getFileSystem().getUserPrincipalLookupService()
+        .lookupPrincipalByGroupName(group);
+    Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(g);
+  }
+
   private void acceptLoop() {
+    long backoffMillis = 10;
     while (!closed) {
       SocketChannel ch;
       try {
         ch = server.accept();
+        backoffMillis = 10;
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException e) {
-        if (!closed) {
-          LOG.warn("relay accept failed on {}", socket, e);
+        if (closed) {
+          return;
         }
+        // out of file descriptors or similar: say so, and do not spin on it
+        LOG.warn("relay accept failed on {}: {}", socket, e.getMessage());
+        try {
+          Thread.sleep(backoffMillis);
+        } catch (InterruptedException ie) {
+          return;
+        }
+        backoffMillis = Math.min(1000, backoffMillis * 2);
         continue;
       }
       try {
@@ -146,8 +174,14 @@ public final class RelayServer implements AutoCloseable {
   }
 
   private void serve(SocketChannel ch) {
-    ScheduledFuture<?> watchdog = timer.schedule(() -> closeQuietly(ch),
-        readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> watchdog;
+    try {
+      watchdog = timer.schedule(() -> closeQuietly(ch), readTimeout.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      closeQuietly(ch); // closing down
+      return;
+    }
     try (ch) {
       String peer = peerUser(ch);
       if (peer == null || !allowedUsers.contains(peer)) {
@@ -165,7 +199,9 @@ public final class RelayServer implements AutoCloseable {
         LOG.warn("relay {}: bad request: {}", socket, e.getMessage());
         return;
       }
-      watchdog.cancel(false);
+      if (!watchdog.cancel(false)) {
+        return; // the read timeout fired and closed the connection: nobody to answer
+      }
       ScriptResult result;
       try {
         result = handler.handle(call);
@@ -180,7 +216,7 @@ public final class RelayServer implements AutoCloseable {
         result = ScriptResult.failed(1, "virthooks: " + (e.getMessage() == null
             ? e.getClass().getName() : e.getMessage()));
       }
-      OutputStream out = Channels.newOutputStream(ch);
+      OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 65536);
       RelayWire.writeResponse(out, result);
       served.incrementAndGet();
     } catch (IOException e) {
@@ -252,6 +288,7 @@ public final class RelayServer implements AutoCloseable {
         ImmutableSet.of("root", System.getProperty("user.name"));
     private Duration readTimeout = Duration.ofSeconds(5);
     private int maxConcurrent = 64;
+    private String group;
 
     private Builder(Path socket, RelayHandler handler) {
       this.socket = Checks.notNull("socket", socket);
@@ -265,6 +302,16 @@ public final class RelayServer implements AutoCloseable {
         throw new IllegalArgumentException("allowUsers must name at least one user");
       }
       this.allowedUsers = ImmutableSet.copyOf(users);
+      return this;
+    }
+
+    /**
+     * Makes the socket 0660 and owned by {@code unixGroup} (and a directory the server creates
+     * 0710), so that users of that group can connect at all; {@link #allowUsers} still decides
+     * whom the server answers. Without it the socket is 0600 and only its owner and root connect.
+     */
+    public Builder shareWithGroup(String unixGroup) {
+      this.group = Checks.notBlank("group", unixGroup);
       return this;
     }
 

@@ -6,12 +6,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.virthooks.core.DomainEvent;
 import org.virthooks.core.EventCategory;
 import org.virthooks.core.EventDispatcher;
 import org.virthooks.core.EventListener;
+import org.virthooks.core.OverflowPolicy;
 import org.virthooks.core.HardwareEvent;
 import org.virthooks.core.ProgressEvent;
 import org.virthooks.core.Registration;
@@ -109,7 +112,7 @@ public final class EventScript implements EventListener<VirtEvent>, Hook, AutoCl
     if (!config.covers(objectKind(event))) {
       return;
     }
-    ScriptResult r = run(arguments(event), EventJson.toJson(event));
+    ScriptResult r = runFromAnyThread(arguments(event), EventJson.toJson(event));
     if (!r.succeeded()) {
       LOG.warn("events script {} failed for {} event '{}': {}", config.script(),
           event.category().jsonName(), event.action(), r.errorLine());
@@ -127,9 +130,40 @@ public final class EventScript implements EventListener<VirtEvent>, Hook, AutoCl
       return Verdict.refuse("events script " + config.script().getFileName() + ": " + r.errorLine());
     }
     if (call.point().phase() == HookPhase.FILTER && !r.stdout().isBlank()) {
+      if (r.outputCut()) {
+        return Verdict.refuse("events script " + config.script().getFileName()
+            + ": its output is incomplete (too long, or a child it left kept the pipe open)");
+      }
       return Verdict.rewrite(r.stdout());
     }
     return Verdict.proceed();
+  }
+
+  // on a delivery thread the wait for the process is announced to the pool, which can then add a
+  // thread so that other subscriptions are not held up meanwhile
+  private ScriptResult runFromAnyThread(List<String> args, String stdin) {
+    if (!ForkJoinTask.inForkJoinPool()) {
+      return run(args, stdin);
+    }
+    ScriptResult[] result = new ScriptResult[1];
+    try {
+      ForkJoinPool.managedBlock(new ForkJoinPool.ManagedBlocker() {
+        @Override
+        public boolean block() {
+          result[0] = run(args, stdin);
+          return true;
+        }
+
+        @Override
+        public boolean isReleasable() {
+          return result[0] != null;
+        }
+      });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ScriptResult.failed(1, "interrupted before the events script ran");
+    }
+    return result[0];
   }
 
   private ScriptResult run(List<String> args, String stdin) {
@@ -145,8 +179,8 @@ public final class EventScript implements EventListener<VirtEvent>, Hook, AutoCl
   }
 
   /**
-   * Subscribes the script to the categories of its set, asynchronously so that a slow script
-   * never holds up the event source.
+   * Subscribes the script to the categories of its set, asynchronously: a slow script holds up
+   * the event source only once 8192 events wait for it ({@link OverflowPolicy#BLOCK}: none is lost).
    */
   public Registration listenTo(EventDispatcher dispatcher) {
     return dispatcher.subscribe(VirtEvent.class)

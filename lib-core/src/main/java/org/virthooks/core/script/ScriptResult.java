@@ -9,13 +9,22 @@ import org.virthooks.core.internal.Checks;
  * @param exitCode the exit status; 128 + signal when killed, as a shell reports it
  * @param stdout what the script wrote on standard output
  * @param stderr what it wrote on standard error
- * @param timedOut true when the deadline passed and the script was killed
+ * @param timedOut true when the deadline passed (or the caller was interrupted) and the script
+ *     was killed
+ * @param outputCut true when stdout or stderr is incomplete: over the runner's limit, or a child
+ *     the script left behind held the pipe open; never use such output as a document
  */
-public record ScriptResult(int exitCode, String stdout, String stderr, boolean timedOut) {
+public record ScriptResult(int exitCode, String stdout, String stderr, boolean timedOut,
+    boolean outputCut) {
   /** Validates the fields. */
   public ScriptResult {
     Checks.notNull("stdout", stdout);
     Checks.notNull("stderr", stderr);
+  }
+
+  /** A result whose output is complete. */
+  public ScriptResult(int exitCode, String stdout, String stderr, boolean timedOut) {
+    this(exitCode, stdout, stderr, timedOut, false);
   }
 
   /** A result for exit code 0 with this output. */

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,16 +56,12 @@ public final class ScriptRunner implements AutoCloseable {
    */
   public ScriptResult run(ScriptInvocation call, Duration deadline) throws IOException {
     Checks.notNull("deadline", deadline);
-    List<String> argv = call.argv();
-    String program = argv.get(0);
-    if (program.contains("/") && !java.nio.file.Files.isExecutable(Path.of(program))) {
-      // said here because behind setsid the failure would only show as its exit status
-      throw new IOException(program + " is missing or not executable");
-    }
+    List<String> argv = new ArrayList<>(call.argv());
+    // resolved here because behind setsid a missing program would only show as exit status 127
+    argv.set(0, resolve(argv.get(0), call.env()).toString());
     Path setsid = ProcessGroups.setsid();
     if (setsid != null) {
       // a session of its own: children it leaves behind can still be found and killed
-      argv = new ArrayList<>(argv);
       argv.add(0, setsid.toString());
     }
     ProcessBuilder pb = new ProcessBuilder(argv);
@@ -71,21 +69,26 @@ public final class ScriptRunner implements AutoCloseable {
     Process p = pb.start();
     Set<ProcessHandle> seen = new HashSet<>();
     Future<?> feeder = io.submit(() -> feed(p.getOutputStream(), call.stdin()));
-    Future<byte[]> out = io.submit(() -> collect(p.getInputStream()));
-    Future<byte[]> err = io.submit(() -> collect(p.getErrorStream()));
-    long end = System.nanoTime() + deadline.toNanos();
+    Collector out = new Collector(p.getInputStream(), outputLimit);
+    Collector err = new Collector(p.getErrorStream(), outputLimit);
+    Future<?> outDone = io.submit(out);
+    Future<?> errDone = io.submit(err);
+    long end = System.nanoTime() + Checks.saturatedNanos(deadline);
     boolean timedOut = false;
+    boolean interrupted = false;
     try {
       while (!p.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-        // remember children while the parent lives: once it exits they are re-parented and lost
-        p.descendants().forEach(seen::add);
-        if (System.nanoTime() > end) {
+        if (setsid == null) {
+          // no session to sweep: remember children while the parent lives
+          p.descendants().forEach(seen::add);
+        }
+        if (System.nanoTime() - end > 0) {
           timedOut = true;
           break;
         }
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
       timedOut = true;
     }
     if (timedOut) {
@@ -97,31 +100,96 @@ public final class ScriptRunner implements AutoCloseable {
       ProcessGroups.inSession(p.pid()).forEach(ProcessHandle::destroyForcibly);
     }
     feeder.cancel(true);
-    byte[] stdout = finish(out, p);
-    byte[] stderr = finish(err, p);
-    int code;
+    boolean complete = settle(outDone, p) & settle(errDone, p);
+    int code = -1;
     try {
       code = p.waitFor();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      code = -1;
+      interrupted = true;
     }
-    return new ScriptResult(code, new String(stdout, StandardCharsets.UTF_8),
-        new String(stderr, StandardCharsets.UTF_8), timedOut);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return new ScriptResult(code, out.text(), err.text(), timedOut,
+        !complete || out.cut() || err.cut());
   }
 
-  // a grandchild that escaped may still hold the pipe: take what arrived and stop waiting
-  private static byte[] finish(Future<byte[]> f, Process p) {
+  /** The program as an absolute path: as given when it has a slash, else looked up in PATH. */
+  private static Path resolve(String program, java.util.Map<String, String> env) throws IOException {
+    if (program.contains("/")) {
+      Path p = Path.of(program);
+      if (!Files.isExecutable(p) || Files.isDirectory(p)) {
+        throw new IOException(program + " is missing or not executable");
+      }
+      return p;
+    }
+    String path = env.getOrDefault("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    for (String dir : path.split(":")) {
+      Path p = Path.of(dir.isEmpty() ? "." : dir, program);
+      if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+        return p;
+      }
+    }
+    throw new IOException(program + " was not found in PATH (" + path + ")");
+  }
+
+  // a child that escaped may still hold the pipe: keep what arrived and stop waiting
+  private static boolean settle(Future<?> f, Process p) {
     try {
-      return f.get(LINGER_MILLIS, TimeUnit.MILLISECONDS);
+      f.get(LINGER_MILLIS, TimeUnit.MILLISECONDS);
+      return true;
     } catch (TimeoutException e) {
       f.cancel(true);
       closeQuietly(p.getInputStream());
       closeQuietly(p.getErrorStream());
-      return "[output cut: a child process kept the pipe open]".getBytes(StandardCharsets.UTF_8);
-    } catch (Exception e) {
+      return false;
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new byte[0];
+      return false;
+    } catch (ExecutionException e) {
+      return false;
+    }
+  }
+
+  /** Reads one stream to its end, keeping up to the limit; readable while it still runs. */
+  private static final class Collector implements Runnable {
+    private final InputStream in;
+    private final int limit;
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private boolean cut;
+
+    Collector(InputStream in, int limit) {
+      this.in = in;
+      this.limit = limit;
+    }
+
+    @Override
+    public void run() {
+      byte[] buf = new byte[8192];
+      try {
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          synchronized (this) {
+            int room = limit - kept.size();
+            if (n > room) {
+              cut = true;
+            }
+            if (room > 0) {
+              kept.write(buf, 0, Math.min(room, n));
+            }
+          }
+        }
+      } catch (IOException e) {
+        // the stream was closed under us: what was read is kept
+      }
+    }
+
+    synchronized String text() {
+      return kept.toString(StandardCharsets.UTF_8);
+    }
+
+    synchronized boolean cut() {
+      return cut;
     }
   }
 
@@ -131,19 +199,6 @@ public final class ScriptRunner implements AutoCloseable {
     } catch (IOException e) {
       // the program exited without reading its input: that is its right
     }
-  }
-
-  private byte[] collect(InputStream s) throws IOException {
-    ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    byte[] buf = new byte[8192];
-    int n;
-    while ((n = s.read(buf)) >= 0) {
-      int room = outputLimit - kept.size();
-      if (room > 0) {
-        kept.write(buf, 0, Math.min(room, n));
-      }
-    }
-    return kept.toByteArray();
   }
 
   private static void closeQuietly(InputStream s) {

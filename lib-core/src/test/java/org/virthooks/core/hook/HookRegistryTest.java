@@ -89,6 +89,43 @@ class HookRegistryTest {
   }
 
   @Test
+  void aHookStuckInEarlierCallsIsNotCalledAgain() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger entered = new java.util.concurrent.atomic.AtomicInteger();
+    hooks.hook(START).name("deaf").deadline(Duration.ofMillis(50)).register(call -> {
+      entered.incrementAndGet();
+      while (!release.get()) {
+        Thread.onSpinWait(); // ignores interruption, as blocking I/O would
+      }
+      return Verdict.proceed();
+    });
+    try {
+      for (int i = 0; i < HookRegistry.MAX_ABANDONED; i++) {
+        h.call(START).invoke().assertRefused("did not answer within its deadline");
+      }
+      h.call(START).invoke().assertRefused("still stuck in " + HookRegistry.MAX_ABANDONED);
+      assertThat(entered.get()).isEqualTo(HookRegistry.MAX_ABANDONED);
+    } finally {
+      release.set(true);
+    }
+    // once the stuck calls end, the hook is called again
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    HookOutcome o;
+    do {
+      Thread.sleep(20);
+      o = h.call(START).invoke().outcome();
+    } while (!o.proceeds() && System.nanoTime() < end);
+    assertThat(o.proceeds()).isTrue();
+  }
+
+  @Test
+  void hugeDeadlinesDoNotOverflow() {
+    hooks.hook(START).name("patient").deadline(Duration.ofSeconds(Long.MAX_VALUE))
+        .register(c -> Verdict.proceed());
+    h.call(START).invoke().assertProceeds();
+  }
+
+  @Test
   void atAfterPointsEveryHookRunsAndFailuresAreCollected() {
     hooks.register(STOPPED, "a", call -> {
       throw new RuntimeException("disk full");

@@ -130,6 +130,31 @@ class EventScriptTest {
   }
 
   @Test
+  void outputHeldOpenByAnEscapedChildIsFlaggedAndNeverUsedAsADocument() throws Exception {
+    // the grandchild leaves the session (setsid) and keeps stdout: the sweep cannot find it
+    Path sc = script("echo '<domain/>'; (setsid sleep 3 &); sleep 0.1; exit 0");
+    ScriptResult r = runner.run(new ScriptInvocation(List.of(sc.toString()), null, null),
+        Duration.ofSeconds(10));
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.outputCut()).isTrue();
+    assertThat(r.stdout()).isEqualTo("<domain/>\n"); // what arrived is kept, nothing invented
+    eventScript(sc, "domain", Duration.ofSeconds(10))
+        .hookInto(h.registry(), List.of(HookPoint.filter("domain.restore")));
+    h.call(HookPoint.filter("domain.restore")).document("<d/>").invoke()
+        .assertRefused("output is incomplete");
+  }
+
+  @Test
+  void programsWithoutASlashAreLookedUpInPath() throws Exception {
+    ScriptResult r = runner.run(new ScriptInvocation(List.of("true"), null, null),
+        Duration.ofSeconds(10));
+    assertThat(r.exitCode()).isZero();
+    assertThatThrownBy(() -> runner.run(new ScriptInvocation(List.of("no-such-program-vh"), null,
+        null), Duration.ofSeconds(10))).isInstanceOf(IOException.class)
+        .hasMessageContaining("not found in PATH");
+  }
+
+  @Test
   void aMissingScriptIsAClearRefusal() {
     eventScript(dir.resolve("nope"), "domain", Duration.ofSeconds(1))
         .hookInto(h.registry(), List.of(HookPoint.before("domain.start")));
@@ -143,6 +168,7 @@ class EventScriptTest {
       ScriptResult r = small.run(new ScriptInvocation(List.of(sc.toString()), null, null),
           Duration.ofSeconds(10));
       assertThat(r.stdout()).hasSize(100);
+      assertThat(r.outputCut()).isTrue();
     }
   }
 
