@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         XenCommand.class,
         LdmCommand.class,
+        LibvirtCommand.class,
+        RelayCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class VirthooksCommand implements Runnable {
