@@ -100,21 +100,22 @@ public final class XmlFramer {
     }
     for (int i = off; i < off + n; i++) {
       byte c = b[i];
+      // line and column are the position of c while it is handled, a newline's included
+      column++;
+      step(c);
       if (c == '\n') {
         line++;
         column = 0;
-      } else {
-        column++;
       }
-      step(c);
       prev2 = prev1;
       prev1 = c;
     }
   }
 
-  /** Signals the end of input: an element left open is an error. */
+  /** Signals the end of input: an element left open is an error, reported just after the end. */
   public void finish() throws LdmParseException {
     if (capturing || state != State.TEXT) {
+      column++;
       throw fail("input ended inside a document");
     }
   }
@@ -301,10 +302,11 @@ public final class XmlFramer {
   }
 
   private void append(byte c) throws LdmParseException {
+    // checked on every byte: the first buffer is larger than a small limit
+    if (len >= maxBytes) {
+      throw fail("document exceeds the limit of " + maxBytes + " bytes");
+    }
     if (len == buf.length) {
-      if (len >= maxBytes) {
-        throw fail("document exceeds the limit of " + maxBytes + " bytes");
-      }
       buf = Arrays.copyOf(buf, Math.min(maxBytes, buf.length * 2));
     }
     buf[len++] = c;

@@ -140,4 +140,39 @@ class XmlFramerTest {
     assertThat(f.inElement()).isTrue();
     assertThatThrownBy(f::finish).isInstanceOf(LdmParseException.class);
   }
+
+  // Found by LdmStreamFuzzTest; regression seeds under src/test/resources/org/virthooks/ldm/fuzz/.
+
+  /** Errors at a newline and at the end of input said column 0. */
+  @Test
+  void errorPositionsCountFromOneAtANewlineAndAtTheEnd() throws Exception {
+    byte[] nl = "<a>\n<\n".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> framer(false, 4096).feed(nl, 0, nl.length))
+        .isInstanceOfSatisfying(LdmParseException.class, e -> {
+          assertThat(e.getMessage()).contains("not followed by a name");
+          assertThat(e.line()).isEqualTo(2);
+          assertThat(e.column()).isEqualTo(2);
+        });
+    XmlFramer f = framer(false, 4096);
+    byte[] open = "<a>\n  <b>x</b>\n".getBytes(StandardCharsets.UTF_8);
+    f.feed(open, 0, open.length);
+    assertThatThrownBy(f::finish).isInstanceOfSatisfying(LdmParseException.class, e -> {
+      assertThat(e.line()).isEqualTo(3);
+      assertThat(e.column()).isEqualTo(1);
+    });
+  }
+
+  /** The size limit was only checked when the buffer (1 KiB at first) was full. */
+  @Test
+  void enforcesASizeLimitSmallerThanTheFirstBuffer() throws Exception {
+    String fits = "<a>" + "x".repeat(93) + "</a>";
+    assertThat(fits).hasSize(100);
+    XmlFramer f = framer(false, 100);
+    byte[] b = (fits + "<a>" + "x".repeat(94) + "</a>").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> f.feed(b, 0, b.length)).isInstanceOfSatisfying(LdmParseException.class, e -> {
+      assertThat(e.getMessage()).contains("exceeds the limit of 100 bytes");
+      assertThat(e.column()).isEqualTo(201);
+    });
+    assertThat(seen).containsExactly(fits);
+  }
 }
