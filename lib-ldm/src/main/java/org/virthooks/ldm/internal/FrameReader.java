@@ -32,6 +32,8 @@ public final class FrameReader {
   private final ArrayDeque<Item> ready = new ArrayDeque<>();
   private final byte[] buf = new byte[16 * 1024];
   private boolean eof;
+  /** The framer's error, held back until the items completed before it have been handed out. */
+  private LdmParseException failure;
 
   /** A reader of {@code in}, documents limited to {@code maxBytes}. */
   public FrameReader(InputStream in, int maxBytes) {
@@ -57,11 +59,15 @@ public final class FrameReader {
   /**
    * The next item, reading as much as needed (the socket's timeout applies).
    *
-   * @throws LdmParseException when the bytes cannot be an XML stream: the connection is unusable
+   * @throws LdmParseException when the bytes cannot be an XML stream, once every item completed
+   *     before the error has been returned: the connection is unusable
    * @throws IOException when reading fails
    */
   public Item next() throws IOException, LdmParseException {
     while (ready.isEmpty()) {
+      if (failure != null) {
+        throw failure;
+      }
       if (eof) {
         return new Closed("the connection was closed");
       }
@@ -70,7 +76,12 @@ public final class FrameReader {
         eof = true;
         continue;
       }
-      framer.feed(buf, 0, n);
+      try {
+        framer.feed(buf, 0, n);
+      } catch (LdmParseException e) {
+        // a read can complete documents and then hit garbage: those documents come first
+        failure = e;
+      }
     }
     return ready.poll();
   }
