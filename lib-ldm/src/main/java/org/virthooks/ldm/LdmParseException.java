@@ -11,11 +11,21 @@ public final class LdmParseException extends Exception {
   private final int line;
   private final int column;
 
-  /** An exception at {@code line}, {@code column}. */
+  /**
+   * An exception at {@code line}, {@code column}. A line below 1 means both are unknown, a column
+   * below 1 that the column is (the JDK's parser reports 0 and even negative columns).
+   */
   public LdmParseException(String message, int line, int column, Throwable cause) {
-    super(message + (line > 0 ? " (line " + line + ", column " + column + ")" : ""), cause);
-    this.line = line;
-    this.column = column;
+    super(message + position(line, column), cause);
+    this.line = line < 1 ? -1 : line;
+    this.column = line < 1 || column < 1 ? -1 : column;
+  }
+
+  private static String position(int line, int column) {
+    if (line < 1) {
+      return "";
+    }
+    return column < 1 ? " (line " + line + ")" : " (line " + line + ", column " + column + ")";
   }
 
   /** An exception at {@code line}, {@code column}, without cause. */
@@ -28,7 +38,7 @@ public final class LdmParseException extends Exception {
     return line;
   }
 
-  /** The column where reading stopped, from 1; -1 when unknown. */
+  /** The column where reading stopped, from 1; -1 when unknown (also when the line is known). */
   public int column() {
     return column;
   }
@@ -39,7 +49,7 @@ public final class LdmParseException extends Exception {
       return this;
     }
     int l = line + startLine - 1;
-    int c = line == 1 ? column + startColumn - 1 : column;
+    int c = line == 1 && column > 0 ? column + startColumn - 1 : column;
     String plain = getMessage();
     int cut = plain.lastIndexOf(" (line ");
     return new LdmParseException(cut < 0 ? plain : plain.substring(0, cut), l, c, getCause());

@@ -239,4 +239,88 @@ class LdmXmlTest {
     assertThat(moved.getMessage()).isEqualTo("bad (line 10, column 7)");
     assertThat(new LdmParseException("x", 2, 4).shiftedBy(10, 3).line()).isEqualTo(11);
   }
+
+  // Found by LdmDecoderFuzzTest / LdmStreamFuzzTest; each has a regression seed under
+  // src/test/resources/org/virthooks/ldm/fuzz/.
+
+  /** The GlassFish unmarshaller is reused per thread; after a failure it kept half a document. */
+  @Test
+  void aFailedDocumentDoesNotSpoilTheNextOne() throws Exception {
+    assertThatThrownBy(() -> xml.read("<LDM_event><cmd><data><Envelope>"))
+        .isInstanceOf(LdmParseException.class);
+    // well-formed, unknown elements around an Item field: read, not a NullPointerException
+    LdmMessage m = xml.read("<LDM_event><n><m><OtherResourceType/></m></n></LDM_event>");
+    assertThat(m.getCommands()).isEmpty();
+    assertThat(xml.read(GUIDE_REQUEST).firstAction()).isEqualTo("list-domain");
+  }
+
+  /** The JDK parser printed "[Fatal Error] :-1:-1: Invalid byte ..." to System.err. */
+  @Test
+  void malformedBytesAreATypedErrorAndNothingIsPrinted() throws Exception {
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(printed, true));
+    try {
+      byte[] latin1 = "<LDM_event>\n<cmd>caf\u00e9</cmd></LDM_event>".getBytes(StandardCharsets.ISO_8859_1);
+      assertThatThrownBy(() -> xml.read(latin1)).isInstanceOfSatisfying(LdmParseException.class, e -> {
+        assertThat(e.getMessage()).contains("malformed UTF-8");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.column()).isEqualTo(9);
+      });
+      byte[] lone = {'<', (byte) 0xff, '\n'};
+      assertThatThrownBy(() -> xml.read(lone)).isInstanceOf(LdmParseException.class);
+    } finally {
+      System.setErr(err);
+    }
+    assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  /** Decoding moved out of the parser: declared encodings and byte order marks still work. */
+  @Test
+  void readsDeclaredEncodingsAndByteOrderMarks() throws Exception {
+    String doc = "<LDM_event version='1.0'><cmd><action>caf\u00e9</action></cmd></LDM_event>";
+    byte[] latin1 = ("<?xml version='1.0' encoding='ISO-8859-1'?>" + doc).getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(xml.read(latin1).firstAction()).isEqualTo("caf\u00e9");
+    byte[] utf16 = ("\ufeff<?xml version='1.0' encoding='UTF-16'?>" + doc).getBytes(StandardCharsets.UTF_16LE);
+    assertThat(xml.read(utf16).firstAction()).isEqualTo("caf\u00e9");
+    byte[] bom8 = ("\ufeff" + doc).getBytes(StandardCharsets.UTF_8);
+    assertThat(xml.read(bom8).firstAction()).isEqualTo("caf\u00e9");
+    assertThatThrownBy(() -> xml.read("<?xml version='1.0' encoding='no-such-thing'?>" + doc))
+        .isInstanceOf(LdmParseException.class).hasMessageContaining("unsupported encoding");
+  }
+
+  /** A hostile internal subset made the JDK's DTD scanner throw MissingResourceException. */
+  @Test
+  void aDoctypeIsRefusedBeforeTheParserScansIt() {
+    String doc = "<!DOCTYPE x[ WARN: \"\" &htto\"><LDM_event version='1.0'/>";
+    assertThatThrownBy(() -> xml.read(doc)).isInstanceOfSatisfying(LdmParseException.class, e -> {
+      assertThat(e.getMessage()).contains("DTD").contains("refused");
+      assertThat(e.line()).isEqualTo(1);
+      assertThat(e.column()).isEqualTo(1);
+      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+        assertThat(t).isNotInstanceOf(RuntimeException.class);
+      }
+    });
+    assertThatThrownBy(() -> xml.read("<?xml version='1.0'?>\n<!-- c -->\n<!DOCTYPE LDM_event>\n<LDM_event/>"))
+        .isInstanceOfSatisfying(LdmParseException.class, e -> assertThat(e.line()).isEqualTo(3));
+  }
+
+  /** The JDK parser reports column 0, and negative columns after carriage returns. */
+  @Test
+  void positionsBelowOneAreUnknownNotReported() {
+    assertThatThrownBy(() -> xml.read("<LDM_event a=\"\r\u0000\"/>"))
+        .isInstanceOfSatisfying(LdmParseException.class, e -> {
+          assertThat(e.line()).isEqualTo(2);
+          assertThat(e.column()).isEqualTo(-1);
+          assertThat(e.getMessage()).endsWith("(line 2)");
+        });
+    LdmParseException negative = new LdmParseException("x", 68, -29);
+    assertThat(negative.column()).isEqualTo(-1);
+    assertThat(negative.shiftedBy(3, 7).line()).isEqualTo(70);
+    assertThat(negative.shiftedBy(3, 7).column()).isEqualTo(-1);
+    LdmParseException none = new LdmParseException("x", 0, 5);
+    assertThat(none.line()).isEqualTo(-1);
+    assertThat(none.column()).isEqualTo(-1);
+    assertThat(none.getMessage()).isEqualTo("x");
+  }
 }

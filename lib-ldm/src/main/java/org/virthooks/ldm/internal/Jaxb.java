@@ -43,9 +43,22 @@ public final class Jaxb {
     return CONTEXT;
   }
 
-  /** Binds the document the reader stands at (its root start tag). */
+  /**
+   * Binds the document the reader stands at (its root start tag). An unmarshaller that failed is
+   * dropped: the GlassFish runtime leaves its state half-way through the failed document, and the
+   * next document read with it can fail with a NullPointerException inside the runtime.
+   */
   public static Object unmarshal(XMLStreamReader reader) throws JAXBException {
-    return UNMARSHALLER.get().unmarshal(reader);
+    boolean done = false;
+    try {
+      Object o = UNMARSHALLER.get().unmarshal(reader);
+      done = true;
+      return o;
+    } finally {
+      if (!done) {
+        UNMARSHALLER.remove();
+      }
+    }
   }
 
   /** The message as a bare element with the conventional prefixes, no XML declaration. */
