@@ -114,11 +114,13 @@ public final class DemoCommand implements Callable<Integer> {
           DomainEvent.Kind.STOPPED, "DESTROYED"));
 
       String ldoms = DemoLdoms.run(events);
+      String xen = DemoXen.run(events);
       if (!json) {
         out.println();
         out.println("summary: " + counts + ", starts refused by hooks: " + refused
             + ", dropped by the slow async listener: " + audit.dropped());
         out.println("  LDoms: " + ldoms);
+        out.println("  " + xen);
       }
     }
     out.flush();
