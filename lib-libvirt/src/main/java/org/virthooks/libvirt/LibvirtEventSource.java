@@ -100,11 +100,16 @@ public final class LibvirtEventSource implements AutoCloseable {
   private final Duration backoffMax;
   private final EventStamper stamper;
   private final Set<DomainEventId> refusalLogged = ConcurrentHashMap.newKeySet();
+  private static final AtomicLong INSTANCES = new AtomicLong();
+  private final long instanceId = INSTANCES.incrementAndGet();
   private final AtomicLong generations = new AtomicLong();
   private final AtomicLong reconnects = new AtomicLong();
   private final Object lifecycle = new Object();
   private ExecutorService control;
   private ExecutorService enricher;
+  // every thread the executors made, joined at close: a terminated executor's last worker
+  // may still be alive for a moment, and close() promises that the threads are gone
+  private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Link link;
   private volatile boolean closed;
 
@@ -155,6 +160,11 @@ public final class LibvirtEventSource implements AutoCloseable {
     return l == null ? Set.of() : Set.copyOf(l.refused);
   }
 
+  /** This source's number in its threads' names ({@code virthooks-libvirt-reconnect #3 URI}). */
+  long instanceId() {
+    return instanceId;
+  }
+
   /** How many times the source reconnected after losing its connection. */
   public long reconnections() {
     return reconnects.get();
@@ -162,13 +172,12 @@ public final class LibvirtEventSource implements AutoCloseable {
 
   private LibvirtEventSource open() throws IOException {
     LibvirtEventLoop.ensureRunning();
-    String name = uri.replaceAll("[^A-Za-z0-9:/._-]", "_");
+    // the instance number tells two sources of one URI apart in thread dumps
+    String name = "#" + instanceId + " " + uri.replaceAll("[^A-Za-z0-9:/._-]", "_");
     synchronized (lifecycle) {
-      control = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder()
-          .setNameFormat("virthooks-libvirt-reconnect " + name).setDaemon(true).build());
+      control = Executors.newSingleThreadExecutor(tracked("virthooks-libvirt-reconnect " + name));
       if (enrich) {
-        enricher = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder()
-            .setNameFormat("virthooks-libvirt-enrich " + name).setDaemon(true).build());
+        enricher = Executors.newSingleThreadExecutor(tracked("virthooks-libvirt-enrich " + name));
       }
       try {
         link = connect();
@@ -178,6 +187,16 @@ public final class LibvirtEventSource implements AutoCloseable {
       }
     }
     return this;
+  }
+
+  private java.util.concurrent.ThreadFactory tracked(String name) {
+    java.util.concurrent.ThreadFactory f = new ThreadFactoryBuilder()
+        .setNameFormat(name.replace("%", "%%")).setDaemon(true).build();
+    return r -> {
+      Thread t = f.newThread(r);
+      threads.add(t);
+      return t;
+    };
   }
 
   // ------------------------------------------------------------------ connection and callbacks
@@ -716,6 +735,14 @@ public final class LibvirtEventSource implements AutoCloseable {
         }
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
+      }
+    }
+    for (Thread t : threads) {
+      try {
+        t.join(5000);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }

@@ -13,8 +13,9 @@ public final class TestDomains {
   }
 
   /**
-   * A 64 MiB, one-vCPU QEMU guest under TCG (no KVM needed), machine {@code pc}, with no disk:
-   * it starts and sits in SeaBIOS, which is all a lifecycle test needs.
+   * A 64 MiB, one-vCPU QEMU guest under TCG (no KVM needed), machine {@code pc} with ACPI (for
+   * PCI hot-plug), with no disk: it starts and sits in SeaBIOS, which is all a lifecycle test
+   * needs.
    */
   public static String tinyQemuGuest(String name, UUID uuid) {
     return tinyQemuGuest(name, uuid, null);
@@ -28,12 +29,12 @@ public final class TestDomains {
         + "  <memory unit='MiB'>64</memory>\n"
         + "  <vcpu>1</vcpu>\n"
         + "  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n"
+        + "  <features><acpi/></features>\n"
         + "  <on_reboot>restart</on_reboot>\n"
         + "  <devices>\n"
         + "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
         + (network == null ? "" : "    <interface type='network'><source network='" + network
             + "'/><model type='virtio'/></interface>\n")
-        + "    <graphics type='none'/>\n"
         + "  </devices>\n"
         + "</domain>\n";
   }
