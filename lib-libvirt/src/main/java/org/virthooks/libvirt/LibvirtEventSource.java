@@ -2,6 +2,7 @@ package org.virthooks.libvirt;
 
 import com.google.common.collect.ImmutableSet;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
 import java.time.Duration;
@@ -41,6 +42,7 @@ import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceEvent;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.libvirt.internal.Callbacks;
+import org.virthooks.libvirt.internal.DirectLibvirt;
 import org.virthooks.libvirt.internal.EventMapping;
 import org.virthooks.libvirt.internal.NativeLibvirt;
 import org.virthooks.libvirt.internal.TypedParams;
@@ -348,19 +350,15 @@ public final class LibvirtEventSource implements AutoCloseable {
   }
 
   private static DomainRef domainRef(DomainPointer d) {
-    Libvirt lv = Libvirt.INSTANCE;
     // local accessors of the virDomain object: no round trip to the daemon
-    String name = lv.virDomainGetName(d);
-    DomainRef r = DomainRef.of(name == null || name.isBlank() ? "?" : name);
-    int id = lv.virDomainGetID(d);
-    if (id >= 0) {
-      r = r.withId(id);
-    }
+    Pointer p = d.getPointer();
+    String name = DirectLibvirt.virDomainGetName(p);
+    int id = DirectLibvirt.virDomainGetID(p);
     byte[] uuid = new byte[Libvirt.VIR_UUID_BUFLEN];
-    if (lv.virDomainGetUUID(d, uuid) == 0) {
-      r = r.withUuid(uuid);
-    }
-    return r;
+    boolean hasUuid = DirectLibvirt.virDomainGetUUID(p, uuid) == 0;
+    return new DomainRef(name == null || name.isBlank() ? "?" : name,
+        id >= 0 ? java.util.OptionalInt.of(id) : java.util.OptionalInt.empty(),
+        hasUuid ? Optional.of(DomainRef.uuidFromBytes(uuid)) : Optional.empty());
   }
 
   private static String networkName(NetworkPointer n) {

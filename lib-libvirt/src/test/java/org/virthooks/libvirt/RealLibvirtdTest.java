@@ -66,6 +66,7 @@ class RealLibvirtdTest {
   static final Duration DEADLINE = Duration.ofSeconds(3);
 
   Path work;
+  final List<Path> madeDirs = new ArrayList<>();
   List<String> startupCalls;
   Path control;
   Libvirtd daemon;
@@ -95,6 +96,10 @@ class RealLibvirtdTest {
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         LibvirtHookMain.class.getName(), "--deadline", Long.toString(DEADLINE.toSeconds()), "--");
     for (HookDriver d : DRIVERS) {
+      Path dotD = HOOKS.resolve(d.scriptName() + ".d");
+      if (!Files.exists(dotD)) {
+        madeDirs.add(dotD);
+      }
       LibvirtHookInstaller.installRelay(HOOKS, d, RELAY_NAME, sock, UnreachablePolicy.PROCEED,
           Duration.ofSeconds(30));
       LibvirtHookInstaller.installJvm(HOOKS, d, JVM_NAME, jvm);
@@ -141,6 +146,13 @@ class RealLibvirtdTest {
       for (HookDriver d : DRIVERS) {
         LibvirtHookInstaller.uninstall(HOOKS, d, RELAY_NAME);
         LibvirtHookInstaller.uninstall(HOOKS, d, JVM_NAME);
+      }
+      for (Path dir : madeDirs) {
+        try (Stream<Path> s = Files.list(dir)) {
+          if (s.findAny().isEmpty()) {
+            Files.delete(dir);
+          }
+        }
       }
       runner.close();
       System.clearProperty("virthooks.test.control");

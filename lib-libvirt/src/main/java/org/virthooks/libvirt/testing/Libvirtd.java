@@ -177,11 +177,35 @@ public final class Libvirtd implements AutoCloseable {
     }
   }
 
-  /** Stops libvirtd (SIGTERM, then SIGKILL after 15 s), then virtlogd, by their PIDs. */
+  /**
+   * Kills the QEMU processes libvirtd starts to probe capabilities ({@code -machine none} with a
+   * QMP socket under /var/lib/libvirt/qemu); they daemonize, so a libvirtd stopped during a probe
+   * leaves them behind.
+   */
+  public static List<Long> killProbes() {
+    List<Long> killed = new ArrayList<>();
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system")
+            && c.contains("/var/lib/libvirt/qemu/qmp-") && c.contains("-machine none"))
+            .orElse(false))
+        .forEach(p -> {
+          p.destroyForcibly();
+          killed.add(p.pid());
+        });
+    return killed;
+  }
+
+  /**
+   * Stops libvirtd (SIGTERM, then SIGKILL after 15 s), then virtlogd, by their PIDs, and the
+   * capability probes libvirtd may have left.
+   */
   @Override
   public void close() {
     if (libvirtd != null && libvirtd.isAlive()) {
       stopDaemon(Duration.ofSeconds(15));
+    }
+    if (libvirtd != null) {
+      killProbes();
     }
     if (virtlogd != null && virtlogd.isAlive()) {
       virtlogd.destroy();
