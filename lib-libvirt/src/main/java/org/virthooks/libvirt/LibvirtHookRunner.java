@@ -55,6 +55,10 @@ import org.virthooks.libvirt.internal.HookXml;
  *   <li>Every hook runs under its deadline ({@link HookRegistry}; 10 s unless registered
  *       otherwise): an overrun refuses at before and filter points with a message naming the hook
  *       and the deadline, so libvirtd gets its answer in time.
+ *   <li>No child process keeps libvirt's pipes: in a fresh JVM the process halts when the call
+ *       is answered (abandoned hook threads included), through the relay the small client exits
+ *       as soon as the answer arrives; hooks that run programs should use lib-core's
+ *       {@code ScriptRunner}, which kills what those programs leave behind.
  *   <li>Every call is also published to the sink as an event: guest calls as
  *       {@link DomainEvent}s (prepare → PREPARING, start → STARTING, started → STARTED, stopped
  *       → STOPPED, release → RELEASED, migrate → MIGRATING, restore → RESTORING, reconnect →
