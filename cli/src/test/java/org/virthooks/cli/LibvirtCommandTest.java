@@ -35,8 +35,15 @@ class LibvirtCommandTest {
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    int status = cl.execute(args);
-    return new Run(status, out.toString(), err.toString());
+    // surefire talks to its forked JVM over stdin: a hook reading stdin would wait forever
+    java.io.InputStream stdin = System.in;
+    System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+    try {
+      int status = cl.execute(args);
+      return new Run(status, out.toString(), err.toString());
+    } finally {
+      System.setIn(stdin);
+    }
   }
 
   @Test
