@@ -137,14 +137,8 @@ public final class LibvirtHookMain {
    * sample calls with an empty registry: no hook of anyone runs.
    */
   static int warmUp() {
-    String xml = "<domain type='kvm' id='1'><name>warm-up</name>"
-        + "<uuid>00000000-0000-4000-8000-000000000001</uuid><memory unit='KiB'>1024</memory>"
-        + "<devices><disk type='file' device='disk'><source file='/x'/><target dev='vda'/></disk>"
-        + "<interface type='network'><mac address='52:54:00:00:00:01'/>"
-        + "<source network='default'/></interface></devices></domain>";
-    String net = "<hookData><network><name>default</name><bridge name='virbr0'/></network>"
-        + "<networkport><uuid>00000000-0000-4000-8000-000000000002</uuid></networkport>"
-        + "</hookData>";
+    String xml = LibvirtHookRunner.SAMPLE_DOMAIN;
+    String net = LibvirtHookRunner.SAMPLE_NETWORK;
     ServiceLoader.load(LibvirtHookProvider.class).stream().forEach(ServiceLoader.Provider::type);
     try (HookRegistry registry = HookRegistry.create();
          EventDispatcher events = EventDispatcher.create()) {

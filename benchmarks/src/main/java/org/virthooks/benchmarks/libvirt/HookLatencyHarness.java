@@ -73,7 +73,9 @@ public final class HookLatencyHarness {
         UnreachablePolicy.REFUSE, Duration.ofSeconds(10)).script();
     try (HookRegistry registry = HookRegistry.create()) {
       registry.register(LibvirtHookPoints.DOMAIN_START, "bench", c -> Verdict.proceed());
-      try (RelayServer server = RelayServer.builder(sock, LibvirtHookRunner.of(registry)).start()) {
+      // as 'virthooks relay serve' does: the server's parsing is compiled before the first call
+      LibvirtHookRunner runner = LibvirtHookRunner.of(registry).warmUp(3000);
+      try (RelayServer server = RelayServer.builder(sock, runner).start()) {
         long[] sh = time(noop, xml, calls);
         long[] relay = time(relayScript, xml, calls);
         long[] jvm = time(jvmScript, xml, jvmCalls);

@@ -32,6 +32,15 @@ public final class HookXml {
   /** Documents larger than this are not parsed (the raw document is still passed on). */
   public static final int MAX_CHARS = 8 << 20;
   private static volatile JAXBContext context;
+  // per thread: a relay server parses on many threads, and neither is thread-safe; looking the
+  // factory up per call costs more than the parse
+  private static final ThreadLocal<XMLInputFactory> FACTORY = ThreadLocal.withInitial(() -> {
+    XMLInputFactory f = XMLInputFactory.newFactory();
+    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    return f;
+  });
+  private static final ThreadLocal<Unmarshaller> UNMARSHALLER = new ThreadLocal<>();
 
   private HookXml() {}
 
@@ -63,13 +72,14 @@ public final class HookXml {
       throw new BadXml("document declares a DTD or entities, which libvirt never sends; "
           + "refusing to read it", null);
     }
-    XMLInputFactory f = XMLInputFactory.newFactory();
-    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     try {
-      XMLStreamReader r = f.createXMLStreamReader(new StringReader(xml));
+      XMLStreamReader r = FACTORY.get().createXMLStreamReader(new StringReader(xml));
       try {
-        Unmarshaller u = context().createUnmarshaller();
+        Unmarshaller u = UNMARSHALLER.get();
+        if (u == null) {
+          u = context().createUnmarshaller();
+          UNMARSHALLER.set(u);
+        }
         return u.unmarshal(r);
       } finally {
         r.close();
