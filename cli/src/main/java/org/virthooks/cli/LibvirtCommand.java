@@ -103,7 +103,9 @@ public final class LibvirtCommand implements Runnable {
       }
       AtomicInteger seen = new AtomicInteger();
       try (EventDispatcher dispatcher = EventDispatcher.create()) {
-        dispatcher.on(VirtEvent.class, e -> {
+        // asynchronous: printing runs off libvirt's event-loop thread, which waits only when
+        // thousands of lines are queued behind a slow stdout
+        dispatcher.subscribe(VirtEvent.class).name("listen").async().register(e -> {
           synchronized (out) {
             out.println(EventJson.toJson(e));
             out.flush();

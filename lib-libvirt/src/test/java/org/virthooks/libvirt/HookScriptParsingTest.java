@@ -357,4 +357,19 @@ class HookScriptParsingTest {
     assertThat(((SourceEvent) events.get(4)).kind()).isEqualTo(SourceEvent.Kind.RELOADED);
     assertThat(events).extracting(VirtEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
   }
+
+  @Test
+  void warmUpParsesWithoutRunningHooks() {
+    try (LibvirtHookHarness h = LibvirtHookHarness.create()) {
+      List<String> ran = new CopyOnWriteArrayList<>();
+      for (org.virthooks.core.hook.HookPoint p : LibvirtHookPoints.ALL) {
+        h.registry().register(p, "rec", c -> {
+          ran.add(c.action());
+          return Verdict.proceed();
+        });
+      }
+      assertThat(h.runner().warmUp(50)).isSameAs(h.runner());
+      assertThat(ran).isEmpty();
+    }
+  }
 }

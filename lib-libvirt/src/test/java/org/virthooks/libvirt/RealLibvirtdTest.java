@@ -348,8 +348,9 @@ class RealLibvirtdTest {
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains("did not answer within its deadline of 3 s");
-    // the deadline, the other mode's call, JVM start-ups: well under libvirt waiting forever
-    assertThat(took).isLessThan(Duration.ofSeconds(15));
+    // the 3 s deadline plus the other calls of this start (stopped, release; JVM start-ups in
+    // jvm mode, on a loaded machine): far from the 120 s the hook would hang
+    assertThat(took).isLessThan(Duration.ofSeconds(30));
     assertThat(virsh("domstate", GUEST).stdout()).contains("shut off");
   }
 
