@@ -323,4 +323,37 @@ class LdmXmlTest {
     assertThat(none.column()).isEqualTo(-1);
     assertThat(none.getMessage()).isEqualTo("x");
   }
+
+  /**
+   * Found by LdmDecoderFuzzTest's round trip: the writer wrote tab, newline and carriage return
+   * raw (a reader turns them into spaces in attribute values, a carriage return into a newline in
+   * text) and wrote characters XML 1.0 cannot carry, which an XML 1.1 document can hold.
+   */
+  @Test
+  void writesWhatReadsBackTheSame() throws Exception {
+    String doc = "<LDM_interface version='1.0'><cmd><action>a&#13;b</action><data version='3.0'>"
+        + "<Envelope><Content id='x&#10;y&#9;z&#13;w'><Section><Item>"
+        + "<gprop:GenericProperty key='k&#9;'>line1&#13;&#10;line2&#9;</gprop:GenericProperty>"
+        + "</Item></Section></Content></Envelope></data></cmd>"
+        + "<response><status>failure</status><resp_msg>not&#13;authorized</resp_msg></response>"
+        + "</LDM_interface>";
+    LdmInterface read = xml.readInterface(doc.getBytes(StandardCharsets.UTF_8));
+    String written = xml.write(read);
+    assertThat(written).doesNotContain("\r").doesNotContain("\n").doesNotContain("\t");
+    LdmInterface again = xml.readInterface(written.getBytes(StandardCharsets.UTF_8));
+    assertThat(again.firstAction()).isEqualTo("a\rb");
+    Content c = again.getCommands().get(0).getData().get(0).getEnvelope().getContents().get(0);
+    assertThat(c.getId()).isEqualTo("x\ny\tz\rw");
+    Item i = c.getSections().get(0).getItems().get(0);
+    assertThat(i.getProperties().get(0).getKey()).isEqualTo("k\t");
+    assertThat(i.getProperties().get(0).getValue()).isEqualTo("line1\r\nline2\t");
+    assertThat(again.failureMessages()).containsExactly("not\rauthorized");
+
+    LdmMessage xml11 = xml.read("<?xml version='1.1'?><LDM_event><cmd><action>add-&#x1;vdisk</action>"
+        + "</cmd></LDM_event>");
+    assertThat(xml11.firstAction()).isEqualTo("add-\u0001vdisk");
+    assertThat(xml.read(xml.write(xml11)).firstAction()).isEqualTo("add-\uFFFDvdisk");
+    LdmEvent built = LdmEvent.of("bad\u0000\ud800action\uffff", Data.empty());
+    assertThat(xml.read(xml.write(built)).firstAction()).isEqualTo("bad\uFFFD\uFFFDaction\uFFFD");
+  }
 }

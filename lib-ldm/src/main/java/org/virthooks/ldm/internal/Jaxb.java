@@ -4,7 +4,6 @@ import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.Marshaller;
 import jakarta.xml.bind.Unmarshaller;
-import java.io.StringWriter;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -61,13 +60,17 @@ public final class Jaxb {
     }
   }
 
-  /** The message as a bare element with the conventional prefixes, no XML declaration. */
+  /**
+   * The message as a bare element with the conventional prefixes, no XML declaration; tab, newline
+   * and carriage return as character references, characters XML 1.0 cannot carry as U+FFFD (see
+   * {@link XmlSafeWriter}).
+   */
   public static String marshal(LdmMessage message) {
-    StringWriter s = new StringWriter(512);
-    try {
+    StringBuilder s = new StringBuilder(512);
+    try (XmlSafeWriter safe = new XmlSafeWriter(s)) {
       Marshaller m = CONTEXT.createMarshaller();
       m.setProperty(Marshaller.JAXB_FRAGMENT, Boolean.TRUE);
-      PrefixingWriter w = new PrefixingWriter(OUTPUT.createXMLStreamWriter(s));
+      PrefixingWriter w = new PrefixingWriter(OUTPUT.createXMLStreamWriter(safe));
       m.marshal(message, w);
       w.flush();
     } catch (JAXBException | XMLStreamException e) {

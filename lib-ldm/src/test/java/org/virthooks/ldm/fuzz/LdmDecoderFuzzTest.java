@@ -20,6 +20,7 @@ import org.virthooks.ldm.model.LdmMessage;
 class LdmDecoderFuzzTest {
   private static final LdmXml XML = LdmXml.defaults();
 
+  @XmlDictionary
   @FuzzTest(maxDuration = "5m")
   void decode(byte[] input) throws Exception {
     FuzzChecks.quietly(() -> check(input));

@@ -38,6 +38,7 @@ import org.virthooks.ldm.model.LdmMessage;
  * {@link LdmDecoderFuzzTest} is.
  */
 class LdmStreamFuzzTest {
+  @XmlDictionary
   @FuzzTest(maxDuration = "5m")
   void stream(FuzzedDataProvider data) throws Exception {
     boolean xmpp = data.consumeBoolean();
