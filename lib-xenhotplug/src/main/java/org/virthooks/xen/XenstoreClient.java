@@ -5,10 +5,8 @@ import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import org.virthooks.xen.internal.DeviceChannel;
 import org.virthooks.xen.internal.Frame;
 import org.virthooks.xen.internal.XsPaths;
 import org.virthooks.xen.internal.XsType;
@@ -82,7 +81,7 @@ public final class XenstoreClient implements Xenstore, AutoCloseable {
     ByteChannel ch;
     try {
       ch = address.device()
-          ? FileChannel.open(address.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)
+          ? new DeviceChannel(address.path())
           : SocketChannel.open(UnixDomainSocketAddress.of(address.path()));
     } catch (IOException e) {
       throw new IOException("cannot connect to xenstore at " + address.path() + " ("
