@@ -113,12 +113,14 @@ public final class DemoCommand implements Callable<Integer> {
       events.publish(DomainEvent.of(s.next("LIFECYCLE/STOPPED/DESTROYED"), web,
           DomainEvent.Kind.STOPPED, "DESTROYED"));
 
+      String libvirt = DemoLibvirt.run(events);
       String ldoms = DemoLdoms.run(events);
       String xen = DemoXen.run(events);
       if (!json) {
         out.println();
         out.println("summary: " + counts + ", starts refused by hooks: " + refused
             + ", dropped by the slow async listener: " + audit.dropped());
+        out.println("  " + libvirt);
         out.println("  LDoms: " + ldoms);
         out.println("  " + xen);
       }

@@ -33,8 +33,8 @@ final class EventLogFormat {
     if (json) {
       return EventJson.toJson(e);
     }
-    String line = String.format("%s %-22s %4d  %-8s %-20s %-14s %s",
-        TIME.format(e.time()), clip(e.source().toString(), 22), e.seq(), e.category().jsonName(),
+    String line = String.format("%s %-24s %4d  %-8s %-20s %-14s %s",
+        TIME.format(e.time()), clip(e.source().toString(), 24), e.seq(), e.category().jsonName(),
         clip(e.kindName(), 20), clip(e.optionalDomain().map(d -> d.name()).orElse("-"), 14),
         details(e));
     return colour ? colourOf(e) + line + RESET : line;

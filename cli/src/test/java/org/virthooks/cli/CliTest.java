@@ -52,7 +52,8 @@ class CliTest {
     assertThat(r.out()).contains("refused the start").contains("big-db")
         .contains("summary:").contains("DOMAIN=").contains("PROGRESS=").contains("OTHER=2")
         .contains("ldm:127.0.0.1:").contains("start-domain").contains("connection-restored")
-        .contains("xen:demo").contains("→ connected").contains("→ error: policy");
+        .contains("xen:demo").contains("→ connected").contains("→ error: policy")
+        .contains("libvirt:test:///default").contains("LIFECYCLE/STOPPED/DESTROYED");
   }
 
   @Test
