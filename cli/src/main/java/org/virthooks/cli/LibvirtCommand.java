@@ -266,7 +266,7 @@ public final class LibvirtCommand implements Runnable {
 
     @Option(names = "--cds", paramLabel = "FILE", description = "jvm mode: write an application "
         + "class-data sharing archive to FILE now and start every call with it (start-up drops "
-        + "by about 40 %).")
+        + "by about 40 %%).")
     Path cds;
 
     @CommandLine.Spec
