@@ -1,6 +1,7 @@
 package org.virthooks.examples;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import org.virthooks.core.OverflowPolicy;
 import org.virthooks.core.Registration;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.core.json.EventJson;
+import org.virthooks.libvirt.LibvirtEventSource;
 
 /**
  * An audit-log listener: every event as one JSON line in a file. It never throws (a full disk is
@@ -67,5 +69,19 @@ public final class AuditLog implements EventListener<VirtEvent>, AutoCloseable {
   @Override
   public void close() throws IOException {
     out.close();
+  }
+
+  /** Audits a libvirt URI to a file: {@code AuditLog [URI] [FILE]} (default test:///default, stdout). */
+  public static void main(String[] args) throws Exception {
+    String uri = args.length > 0 ? args[0] : "test:///default";
+    try (AuditLog log = args.length > 1 ? appendingTo(Path.of(args[1]))
+            : new AuditLog(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+        EventDispatcher events = EventDispatcher.create()) {
+      log.registerWith(events);
+      try (LibvirtEventSource source = LibvirtEventSource.builder(uri).sink(events).start()) {
+        System.err.println("auditing " + uri + "; Ctrl-C to stop");
+        Thread.currentThread().join();
+      }
+    }
   }
 }

@@ -7,8 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.virthooks.core.EventDispatcher;
 import org.virthooks.core.EventListener;
 import org.virthooks.core.ProgressEvent;
+import org.virthooks.ldm.LdmClientConfig;
+import org.virthooks.ldm.LdmEventSource;
+import org.virthooks.ldm.LdmTrust;
 
 /**
  * Watches migration progress (LDoms {@code migration-process}, libvirt migration iterations) per
@@ -56,5 +60,29 @@ public final class MigrationWatcher implements EventListener<ProgressEvent> {
       }
     }
     return out;
+  }
+
+  /**
+   * Watches an ldmd's migrations: {@code MigrationWatcher HOST SHA256-PIN}; prints stalled
+   * migrations (no progress for a minute) every ten seconds.
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length != 2) {
+      System.err.println("usage: MigrationWatcher LDMD-HOST CERTIFICATE-SHA256");
+      System.exit(2);
+    }
+    MigrationWatcher watcher = new MigrationWatcher(Clock.systemUTC());
+    try (EventDispatcher events = EventDispatcher.create()) {
+      events.on(ProgressEvent.class, watcher);
+      LdmClientConfig config = LdmClientConfig.builder(args[0])
+          .trust(LdmTrust.pinnedSha256(args[1])).build();
+      try (LdmEventSource source = LdmEventSource.builder(config, events).build().start()) {
+        while (true) {
+          Thread.sleep(10_000);
+          watcher.stalled(Duration.ofMinutes(1)).forEach(m -> System.out.println("stalled: "
+              + m.domain() + " at " + m.percent() + "% since " + m.lastProgress()));
+        }
+      }
+    }
   }
 }
