@@ -23,7 +23,7 @@ import org.virthooks.core.VirtEvent;
  */
 public final class AsyncSubscriber<E> extends Subscriber {
   private static final int EVENTS_PER_TURN = 4096;
-  private static final int IDLE_SPINS = 4096;
+  private static final int IDLE_SPINS = 256;
   private static final int SPINS_BETWEEN_LOOKS = 64;
   private static final long TURN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final int IDLE = 0;
