@@ -31,6 +31,7 @@ log=lib-ldm/target/fuzz.log
 # shellcheck disable=SC2086
 set +e
 mvn -B -Dstyle.color=never --no-transfer-progress ${FUZZ_REACTOR:--pl lib-ldm -am} ${MVN_ARGS:-} \
+  -Dfuzz.ignoreNewFindings=false \
   verify -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
   -Dfuzz.seconds="$seconds" -Dfuzz.fork.timeout=$((seconds + 900)) 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
