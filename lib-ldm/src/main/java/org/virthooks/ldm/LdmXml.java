@@ -112,7 +112,7 @@ public final class LdmXml {
    * The message as a bare element, with the ovf, rasd, gprop and xsi prefixes declared on it. It
    * reads back to the same message: tab, newline and carriage return are written as character
    * references; characters XML 1.0 cannot carry (C0 controls, U+FFFE, U+FFFF, unpaired
-   * surrogates, which only an XML 1.1 document or a program can put in a message) as U+FFFD.
+   * surrogates, which only a program can put in a message: the reader refuses XML 1.1) as U+FFFD.
    */
   public String write(LdmMessage message) {
     return Jaxb.marshal(message);

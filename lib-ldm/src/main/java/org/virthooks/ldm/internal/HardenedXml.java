@@ -25,7 +25,7 @@ import org.virthooks.ldm.LdmLimits;
  * StAX error reporter falls back to a printing handler for encoding errors). The encoding is found
  * as XML 1.0 appendix F says: a byte order mark, the first four bytes, else the declaration's
  * {@code encoding}, else UTF-8. A document type declaration is refused before the parser sees it,
- * so that its DTD scanner never runs on hostile input.
+ * so that its DTD scanner never runs on hostile input, and so is an XML 1.1 document.
  */
 public final class HardenedXml {
   private static final XMLInputFactory INPUT = create();
@@ -51,6 +51,7 @@ public final class HardenedXml {
   public static XMLStreamReader open(byte[] bytes, int off, int len, LdmLimits limits)
       throws XMLStreamException {
     CharBuffer text = decode(bytes, off, len);
+    refuseXml11(text);
     refuseDoctype(text);
     XMLStreamReader raw = INPUT.createXMLStreamReader(
         new CharArrayReader(text.array(), text.position(), text.remaining()));
@@ -154,6 +155,34 @@ public final class HardenedXml {
       return Charset.forName(name);
     } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
       throw new XMLStreamException("unsupported encoding '" + name + "'", at(new char[0], 0));
+    }
+  }
+
+  /**
+   * Refuses an XML 1.1 document: ldmd writes XML 1.0, and XML 1.1 lets character references put
+   * control characters in values, which no XML 1.0 document (nor this module's writer) can carry.
+   */
+  private static void refuseXml11(CharBuffer text) throws XMLStreamException {
+    char[] c = text.array();
+    int i = text.position();
+    int end = text.limit();
+    if (!startsWith(c, i, end, "<?xml") || end - i < 6 || !isSpace(c[i + 5])) {
+      return;
+    }
+    int close = Math.min(after(c, i + 5, Math.min(end, i + MAX_DECLARATION), "?>"), end);
+    String decl = new String(c, i, close - i);
+    int v = decl.indexOf("version");
+    if (v < 0) {
+      return;
+    }
+    v += "version".length();
+    while (v < decl.length() && (isSpace(decl.charAt(v)) || decl.charAt(v) == '=')) {
+      v++;
+    }
+    if (v < decl.length() && (decl.charAt(v) == '"' || decl.charAt(v) == '\'')
+        && decl.startsWith("1.1" + decl.charAt(v), v + 1)) {
+      throw new XMLStreamException("XML 1.1 documents are refused (ldmd writes XML 1.0)",
+          at(c, i + v + 1, text.position()));
     }
   }
 

@@ -6,7 +6,7 @@ import java.io.Writer;
  * What the marshaller writes, made to read back as it was: the JDK's stream writer writes tab,
  * newline and carriage return raw, and a reader turns them into spaces in attribute values and a
  * carriage return into a newline in text; it also writes characters that XML 1.0 cannot carry at
- * all (C0 controls, U+FFFE, U+FFFF, unpaired surrogates, which an XML 1.1 document can hold).
+ * all (C0 controls, U+FFFE, U+FFFF, unpaired surrogates, which a program can put in a message).
  * Tab, newline and carriage return become character references, which mean the same in text and
  * in attribute values; the others become U+FFFD. The marshaller writes no white space of its own
  * but spaces, so nothing of the markup changes.
