@@ -127,10 +127,16 @@ public class AsyncDispatchBenchmark {
     awaitAll(theirs, target);
   }
 
+  // bounded, so that a pool that stops running tasks fails the run instead of hanging it: JDK 17
+  // before 17.0.17 has ForkJoinPool defects of that kind (JDK-8330017, JDK-8351933)
   private static void awaitAll(Count[] counts, long target) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     for (Count c : counts) {
       while (c.n < target) {
         Thread.onSpinWait();
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException("events not delivered within 60 s: " + c.n + " of " + target);
+        }
       }
     }
   }
