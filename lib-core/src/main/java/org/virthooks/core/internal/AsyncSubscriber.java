@@ -232,6 +232,12 @@ public final class AsyncSubscriber<E> extends Subscriber {
         && ((delivered & 63) != 0 || System.nanoTime() - turnEnd < 0)) {
       VirtEvent e = take();
       if (e == null) {
+        // one yield, not a spin: it hands the core to a publisher that shares it, and costs
+        // little otherwise; going idle at once or spinning both halved the rate (performance.md)
+        Thread.yield();
+        e = take();
+      }
+      if (e == null) {
         state.set(IDLE);
         if (waiter != null) {
           wakeWaiter();
