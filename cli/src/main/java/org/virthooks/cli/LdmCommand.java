@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
@@ -174,29 +173,15 @@ public final class LdmCommand implements Runnable {
         b.trust(LdmTrust.insecureTrustAnyCertificate());
       }
       PrintWriter out = spec.commandLine().getOut();
-      CountDownLatch stop = new CountDownLatch(1);
-      try (LdmEventSource source = LdmEventSource.builder(b.build(), e -> {
-        synchronized (out) {
-          out.println(EventJson.toJson(e));
-          out.flush();
-        }
-      }).categories(categories).build()) {
-        Thread hook = new Thread(stop::countDown, "ldm-listen-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-          source.start();
-          if (seconds > 0) {
-            stop.await(seconds, TimeUnit.SECONDS);
-          } else {
-            stop.await();
-          }
-        } finally {
-          try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-          } catch (IllegalStateException shuttingDown) {
-            // the hook is running: nothing to remove
-          }
-        }
+      try (UntilStopped until = new UntilStopped("ldm-listen-stop");
+          LdmEventSource source = LdmEventSource.builder(b.build(), e -> {
+            synchronized (out) {
+              out.println(EventJson.toJson(e));
+              out.flush();
+            }
+          }).categories(categories).build()) {
+        source.start();
+        until.await(seconds);
       }
       return 0;
     }

@@ -114,25 +114,10 @@ public final class LibvirtCommand implements Runnable {
             stop.countDown();
           }
         });
-        try (LibvirtEventSource source = LibvirtEventSource.builder(uri).sink(dispatcher)
-            .domainEvents(ids).networkEvents(network).enrich(enrich).start()) {
-          Thread hook = new Thread(stop::countDown, "virthooks-listen-stop");
-          Runtime.getRuntime().addShutdownHook(hook);
-          try {
-            if (seconds > 0) {
-              stop.await(seconds, TimeUnit.SECONDS);
-            } else {
-              stop.await();
-            }
-          } catch (InterruptedException e) {
-            // interrupted: stop listening
-          } finally {
-            try {
-              Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-              // the JVM is shutting down already
-            }
-          }
+        try (UntilStopped until = new UntilStopped("virthooks-listen-stop", stop);
+            LibvirtEventSource source = LibvirtEventSource.builder(uri).sink(dispatcher)
+                .domainEvents(ids).networkEvents(network).enrich(enrich).start()) {
+          until.await(seconds);
         }
       } catch (LibvirtUnavailableException | IOException e) {
         err.println("listen: " + e.getMessage());

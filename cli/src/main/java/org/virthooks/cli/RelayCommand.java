@@ -11,7 +11,6 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.virthooks.core.EventDispatcher;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.core.hook.HookRegistry;
@@ -111,32 +110,12 @@ public final class RelayCommand implements Runnable {
         if (!users.isEmpty()) {
           b.allowUsers(Set.copyOf(users));
         }
-        CountDownLatch closed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-          stop.countDown();
-          try {
-            closed.await(5, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }, "virthooks-relay-shutdown");
-        try (RelayServer server = b.start()) {
-          Runtime.getRuntime().addShutdownHook(hook);
+        try (UntilStopped until = new UntilStopped("virthooks-relay-shutdown", stop);
+            RelayServer server = b.start()) {
           out.println("relay listening on " + server.socket() + " with hooks at "
               + hooks.points().size() + " points");
           out.flush();
-          try {
-            stop.await();
-          } catch (InterruptedException e) {
-            // interrupted: stop serving
-          }
-        } finally {
-          closed.countDown();
-          try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-          } catch (IllegalStateException e) {
-            // the JVM is already shutting down
-          }
+          until.await(0);
         }
         return 0;
       } catch (IOException | IllegalArgumentException e) {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.virthooks.core.hotplug.HotplugHandler;
 import org.virthooks.core.relay.RelayClientScript;
 import org.virthooks.core.relay.RelayServer;
@@ -65,35 +64,12 @@ public final class XenCommand implements Runnable {
             + " already exists; remove it or choose another path");
         return 1;
       }
-      CountDownLatch stop = new CountDownLatch(1);
-      CountDownLatch closed = new CountDownLatch(1);
-      // on SIGTERM: let the serving thread close the server (and remove the socket) before the
-      // JVM halts, which it does as soon as the hooks return
-      Thread hook = new Thread(() -> {
-        stop.countDown();
-        try {
-          closed.await(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "xenstore-server-shutdown");
-      try (XenstoreServer server = XenstoreServer.builder(socket).homeDomain(homeDomain).start()) {
-        Runtime.getRuntime().addShutdownHook(hook);
+      try (UntilStopped until = new UntilStopped("xenstore-server-shutdown");
+          XenstoreServer server = XenstoreServer.builder(socket).homeDomain(homeDomain).start()) {
         PrintWriter out = spec.commandLine().getOut();
         out.println("xenstore listening on " + socket + " (export XENSTORED_PATH=" + socket + ")");
         out.flush();
-        try {
-          stop.await();
-        } catch (InterruptedException e) {
-          // interrupted: stop serving
-        }
-      } finally {
-        closed.countDown();
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // the JVM is already shutting down
-        }
+        until.await(0);
       }
       return 0;
     }
@@ -164,24 +140,12 @@ public final class XenCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      CountDownLatch stop = new CountDownLatch(1);
-      Thread hook = new Thread(stop::countDown, "xen-hotplug-relay-shutdown");
-      try (XenHotplugRunner runner = runnerFromServiceLoader(Duration.ofSeconds(budgetSeconds));
+      try (UntilStopped until = new UntilStopped("xen-hotplug-relay-shutdown");
+          XenHotplugRunner runner = runnerFromServiceLoader(Duration.ofSeconds(budgetSeconds));
           RelayServer relay = RelayServer.builder(socket, runner::run).start()) {
-        Runtime.getRuntime().addShutdownHook(hook);
         spec.commandLine().getOut().println("answering relayed Xen hotplug calls on " + socket);
         spec.commandLine().getOut().flush();
-        try {
-          stop.await();
-        } catch (InterruptedException e) {
-          // interrupted: stop serving
-        }
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // the JVM is already shutting down
-        }
+        until.await(0);
       }
       return 0;
     }
