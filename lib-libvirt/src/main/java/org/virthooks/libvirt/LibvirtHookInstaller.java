@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.virthooks.core.relay.DecisionPoints;
 import org.virthooks.core.relay.RelayClientScript;
 import org.virthooks.core.relay.UnreachablePolicy;
 
@@ -53,10 +54,18 @@ public final class LibvirtHookInstaller {
     return hooksDir.resolve(driver.scriptName() + ".d").resolve(name);
   }
 
-  /** Installs the relay client, forwarding to {@code socket}. */
+  /**
+   * Installs the relay client, forwarding to {@code socket}. Once connected it fails closed at
+   * the driver's before and filter points ({@link LibvirtHookPoints#decidingOperations}); the
+   * {@code policy} answers when the relay cannot be reached, and at after-points.
+   */
   public static Result installRelay(Path hooksDir, HookDriver driver, String name, Path socket,
       UnreachablePolicy policy, Duration timeout) throws IOException {
-    String text = RelayClientScript.render(socket, policy, timeout, List.of("LC_ALL", "PATH"));
+    // argv: the script's path, object, operation, sub-operation, extra
+    DecisionPoints decisions = DecisionPoints.whereArgument(2,
+        LibvirtHookPoints.decidingOperations(driver));
+    String text = RelayClientScript.render(socket, policy, timeout, List.of("LC_ALL", "PATH"),
+        decisions);
     return install(target(hooksDir, driver, name), driver, hooksDir, text);
   }
 

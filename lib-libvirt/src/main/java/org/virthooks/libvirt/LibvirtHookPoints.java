@@ -2,6 +2,9 @@ package org.virthooks.libvirt;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.virthooks.core.hook.HookPhase;
 import org.virthooks.core.hook.HookPoint;
 
 /**
@@ -84,6 +87,20 @@ public final class LibvirtHookPoints {
       DOMAIN_ATTACH, DOMAIN_OTHER, NETWORK_START, NETWORK_STARTED, NETWORK_STOPPED,
       NETWORK_PORT_CREATED, NETWORK_PORT_DELETED, NETWORK_UPDATED, NETWORK_OTHER, DAEMON_START,
       DAEMON_SHUTDOWN, DAEMON_RELOAD, DAEMON_OTHER, UNKNOWN_OTHER);
+
+  /** Every operation name libvirt passes to hook scripts (the second argument), all drivers. */
+  public static final List<String> OPERATIONS = List.of("prepare", "start", "started", "stopped",
+      "release", "migrate", "restore", "reconnect", "attach", "port-created", "plugged",
+      "port-deleted", "unplugged", "updated", "shutdown", "reload");
+
+  /** The operations of {@code driver} whose hooks decide (before and filter points). */
+  public static Set<String> decidingOperations(HookDriver driver) {
+    Set<String> ops = new TreeSet<>();
+    for (String op : OPERATIONS) {
+      known(driver, op).filter(p -> p.phase() != HookPhase.AFTER).ifPresent(p -> ops.add(op));
+    }
+    return ops;
+  }
 
   /** The point of {@code operation} for {@code driver}, empty when the operation is unknown. */
   public static Optional<HookPoint> known(HookDriver driver, String operation) {

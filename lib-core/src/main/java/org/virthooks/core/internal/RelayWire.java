@@ -8,10 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import org.virthooks.core.hook.DocumentLimit;
 import org.virthooks.core.script.ScriptInvocation;
 import org.virthooks.core.script.ScriptResult;
 
@@ -19,6 +17,7 @@ import org.virthooks.core.script.ScriptResult;
  * The relay's wire format, simple enough for a Perl client with nothing but {@code pack}:
  * big-endian 32-bit lengths before every string. Request: {@code "VHR1"}, argc, argv strings,
  * envc, key and value strings, stdin. Response: {@code "VHS1"}, exit code, stdout, stderr.
+ * Requests are read by {@link RelayRequestDecoder}, as bytes arrive.
  */
 public final class RelayWire {
   /** Request magic. */
@@ -31,8 +30,8 @@ public final class RelayWire {
   public static final int MAX_ENV = 256;
   /** At most this many bytes per argument, name or value. */
   public static final int MAX_STRING = 64 * 1024;
-  /** At most this many bytes of stdin or output. */
-  public static final int MAX_BODY = 16 * 1024 * 1024;
+  /** At most this many bytes of stdin or output: the one document limit. */
+  public static final int MAX_BODY = DocumentLimit.MAX_BYTES;
 
   private RelayWire() {}
 
@@ -51,31 +50,6 @@ public final class RelayWire {
     }
     writeBytes(d, call.stdin());
     d.flush();
-  }
-
-  /**
-   * Reads a request.
-   *
-   * @throws IOException with a message saying what is wrong (bad magic, a limit passed, truncated)
-   */
-  public static ScriptInvocation readRequest(InputStream in) throws IOException {
-    DataInputStream d = new DataInputStream(in);
-    expectMagic(d, REQUEST);
-    int argc = count(d, MAX_ARGS, "arguments");
-    if (argc == 0) {
-      throw new IOException("relay request has no argv");
-    }
-    List<String> argv = new ArrayList<>(argc);
-    for (int i = 0; i < argc; i++) {
-      argv.add(readString(d));
-    }
-    int envc = count(d, MAX_ENV, "environment variables");
-    Map<String, String> env = new LinkedHashMap<>();
-    for (int i = 0; i < envc; i++) {
-      env.put(readString(d), readString(d));
-    }
-    byte[] stdin = readBytes(d, MAX_BODY, "stdin");
-    return new ScriptInvocation(argv, env, stdin);
   }
 
   /** Writes a response. */

@@ -2,32 +2,43 @@ package org.virthooks.core.relay;
 
 import com.google.common.collect.ImmutableSet;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.virthooks.core.hook.DocumentLimit;
 import org.virthooks.core.internal.Checks;
+import org.virthooks.core.internal.RelayRequestDecoder;
 import org.virthooks.core.internal.RelayWire;
 import org.virthooks.core.script.ScriptInvocation;
 import org.virthooks.core.script.ScriptResult;
@@ -37,26 +48,48 @@ import org.virthooks.core.script.ScriptResult;
  * installs in place of a hook script, so that the hooks run in the management tool's long-running
  * JVM instead of a fresh JVM per call.
  *
+ * <p>No call is turned away for being busy: requests are read on one thread from every
+ * connection at once (a silent or slow peer holds no thread, only a file descriptor, and is cut
+ * after the read timeout), and complete requests wait their turn for one of
+ * {@link Builder#maxConcurrent} handler threads. Every request is read to its end before it is
+ * answered, so that the client, which writes before it reads, always receives the answer: a
+ * standard input over {@link DocumentLimit} is read and discarded and the call refused with a
+ * message naming the limit. The memory held for requests is bounded
+ * ({@link Builder#maxBufferedBytes}: further requests wait to be read), and so are the
+ * connections open at once ({@link Builder#maxConnections}: further ones wait in the socket's
+ * backlog).
+ *
  * <p>Security: the socket file is made mode 0600 (its directory 0700 when the server creates it;
  * see {@link Builder#shareWithGroup} for other users),
  * and every connection's peer is checked with {@code SO_PEERCRED}: only the users named in
- * {@link Builder#allowUsers} (by default root and the JVM's own user) are answered. A client
- * that does not send a complete request within the read timeout is disconnected. Requests are
+ * {@link Builder#allowUsers} (by default root and the JVM's own user) are answered. Requests are
  * bounded in size (see {@link RelayWire}).
  */
 public final class RelayServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
+  private static final int BACKLOG = 4096;
 
   private final Path socket;
   private final RelayHandler handler;
   private final Set<String> allowedUsers;
   private final Duration readTimeout;
+  private final Duration writeTimeout;
+  private final int maxConnections;
+  private final long maxBufferedBytes;
   private final ServerSocketChannel server;
+  private final Selector selector;
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService timer;
-  private final Thread acceptor;
+  private final Thread loop;
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong buffered = new AtomicLong();
+  private final AtomicInteger open = new AtomicInteger();
+  // touched by the loop thread only
+  private final Set<Connection> reading = new HashSet<>();
+  private final Deque<Connection> waitingForMemory = new ArrayDeque<>();
+  private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+  private SelectionKey acceptKey;
   private volatile boolean closed;
 
   private RelayServer(Builder b) throws IOException {
@@ -64,30 +97,37 @@ public final class RelayServer implements AutoCloseable {
     this.handler = b.handler;
     this.allowedUsers = b.allowedUsers;
     this.readTimeout = b.readTimeout;
+    this.writeTimeout = b.readTimeout.compareTo(Duration.ofSeconds(10)) > 0 ? b.readTimeout
+        : Duration.ofSeconds(10);
+    this.maxConnections = b.maxConnections;
+    this.maxBufferedBytes = b.maxBufferedBytes;
     prepareSocketPath(socket, b.group);
     this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
-      server.bind(UnixDomainSocketAddress.of(socket));
+      server.bind(UnixDomainSocketAddress.of(socket), BACKLOG);
       Files.setPosixFilePermissions(socket,
           PosixFilePermissions.fromString(b.group == null ? "rw-------" : "rw-rw----"));
       if (b.group != null) {
         setGroup(socket, b.group);
       }
+      server.configureBlocking(false);
+      this.selector = Selector.open();
+      this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
     } catch (IOException e) {
       server.close();
       throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
     }
-    this.workers = new ThreadPoolExecutor(0, b.maxConcurrent, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(),
+    this.workers = new ThreadPoolExecutor(b.maxConcurrent, b.maxConcurrent, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(),
         new ThreadFactoryBuilder().setNameFormat("virthooks-relay-%d").setDaemon(true).build());
-    java.util.concurrent.ScheduledThreadPoolExecutor t =
-        new java.util.concurrent.ScheduledThreadPoolExecutor(1,
-            new ThreadFactoryBuilder().setNameFormat("virthooks-relay-timer").setDaemon(true).build());
-    t.setRemoveOnCancelPolicy(true); // one watchdog per call: do not let cancelled ones pile up
+    workers.allowCoreThreadTimeOut(true);
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
+        new ThreadFactoryBuilder().setNameFormat("virthooks-relay-timer").setDaemon(true).build());
+    t.setRemoveOnCancelPolicy(true); // one write watchdog per call: do not let cancelled ones pile up
     this.timer = t;
-    this.acceptor = new Thread(this::acceptLoop, "virthooks-relay-accept");
-    acceptor.setDaemon(true);
-    acceptor.start();
+    this.loop = new Thread(this::loop, "virthooks-relay-loop");
+    loop.setDaemon(true);
+    loop.start();
   }
 
   /** Starts building a server listening on {@code socket} and answering with {@code handler}. */
@@ -105,9 +145,14 @@ public final class RelayServer implements AutoCloseable {
     return served.get();
   }
 
-  /** Connections turned away so far (peer not allowed, malformed or late requests, overload). */
+  /** Connections turned away so far (peer not allowed, malformed or late requests). */
   public long rejected() {
     return rejected.get();
+  }
+
+  /** Connections open now: being read, waiting for a handler, or being answered. */
+  public int openConnections() {
+    return open.get();
   }
 
   private static void prepareSocketPath(Path socket, String group) throws IOException {
@@ -119,9 +164,8 @@ public final class RelayServer implements AutoCloseable {
         setGroup(dir, group);
       }
     }
-    if (Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      int mode = (Integer) Files.getAttribute(socket, "unix:mode",
-          java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      int mode = (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS);
       if ((mode & 0170000) != 0140000) {
         throw new IOException(socket + " exists and is not a socket; not replacing it");
       }
@@ -140,91 +184,265 @@ public final class RelayServer implements AutoCloseable {
     Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(g);
   }
 
-  private void acceptLoop() {
-    long backoffMillis = 10;
-    while (!closed) {
-      SocketChannel ch;
-      try {
-        ch = server.accept();
-        backoffMillis = 10;
-      } catch (ClosedChannelException e) {
-        return;
-      } catch (IOException e) {
-        if (closed) {
-          return;
-        }
-        // out of file descriptors or similar: say so, and do not spin on it
-        LOG.warn("relay accept failed on {}: {}", socket, e.getMessage());
-        try {
-          Thread.sleep(backoffMillis);
-        } catch (InterruptedException ie) {
-          return;
-        }
-        backoffMillis = Math.min(1000, backoffMillis * 2);
-        continue;
-      }
-      try {
-        workers.execute(() -> serve(ch));
-      } catch (RejectedExecutionException e) {
-        rejected.incrementAndGet();
-        answerAndClose(ch, ScriptResult.failed(1,
-            "virthooks relay: too many concurrent calls, refusing"));
-      }
+  /** One connection while its request is read, then while it waits for and gets its answer. */
+  private static final class Connection {
+    final SocketChannel channel;
+    final RelayRequestDecoder decoder;
+    long deadline;
+    ByteBuffer pending;
+
+    Connection(SocketChannel channel, RelayRequestDecoder decoder, long deadline) {
+      this.channel = channel;
+      this.decoder = decoder;
+      this.deadline = deadline;
     }
   }
 
-  private void serve(SocketChannel ch) {
-    ScheduledFuture<?> watchdog;
+  private void loop() {
+    List<Connection> complete = new ArrayList<>();
     try {
-      watchdog = timer.schedule(() -> closeQuietly(ch), readTimeout.toMillis(),
-          TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      closeQuietly(ch); // closing down
-      return;
+      while (!closed) {
+        selector.select(this::ready, waitMillis());
+        resumeWaitingForMemory();
+        for (Connection c : reading) {
+          if (c.decoder.complete()) {
+            complete.add(c);
+          }
+        }
+        if (!complete.isEmpty()) {
+          handOff(complete);
+          complete.clear();
+        }
+        expire();
+        if (acceptKey.interestOps() == 0 && open.get() < maxConnections) {
+          acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!closed) {
+        LOG.error("relay {} stopped answering", socket, e);
+      }
+    } finally {
+      for (Connection c : reading) {
+        drop(c);
+      }
+      for (Connection c : waitingForMemory) {
+        drop(c);
+      }
+      reading.clear();
+      waitingForMemory.clear();
+      closeQuietly(server);
+      closeQuietly(selector);
     }
-    try (ch) {
+  }
+
+  private long waitMillis() {
+    long next = Long.MAX_VALUE;
+    for (Connection c : reading) {
+      next = Math.min(next, c.deadline);
+    }
+    if (next == Long.MAX_VALUE) {
+      return 0; // nothing to time out: wait for the next event
+    }
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()) + 1);
+  }
+
+  private void ready(SelectionKey key) {
+    if (key == acceptKey) {
+      accept();
+    } else if (key.isValid() && key.isReadable()) {
+      read((Connection) key.attachment(), key);
+    }
+  }
+
+  private void accept() {
+    while (open.get() < maxConnections) {
+      SocketChannel ch;
+      try {
+        ch = server.accept();
+      } catch (IOException e) {
+        // out of file descriptors or similar: say so; the loop comes back to it
+        LOG.warn("relay accept failed on {}: {}", socket, e.getMessage());
+        return;
+      }
+      if (ch == null) {
+        return;
+      }
       String peer = peerUser(ch);
       if (peer == null || !allowedUsers.contains(peer)) {
         rejected.incrementAndGet();
         LOG.warn("relay {} refused a connection from user {}", socket, peer);
-        watchdog.cancel(false);
-        return;
+        closeQuietly(ch);
+        continue;
       }
-      InputStream in = Channels.newInputStream(ch);
-      ScriptInvocation call;
       try {
-        call = RelayWire.readRequest(in);
+        ch.configureBlocking(false);
+        Connection c = new Connection(ch, new RelayRequestDecoder(this::reserve),
+            System.nanoTime() + readTimeout.toNanos());
+        ch.register(selector, SelectionKey.OP_READ, c);
+        open.incrementAndGet();
+        reading.add(c);
       } catch (IOException e) {
-        rejected.incrementAndGet();
-        LOG.warn("relay {}: bad request: {}", socket, e.getMessage());
-        return;
+        closeQuietly(ch);
       }
-      if (!watchdog.cancel(false)) {
-        return; // the read timeout fired and closed the connection: nobody to answer
-      }
-      ScriptResult result;
-      try {
-        result = handler.handle(call);
-        if (result == null) {
-          result = ScriptResult.failed(1, "virthooks relay: the handler gave no answer");
-        }
-      } catch (Exception | LinkageError e) {
-        if (closed) {
-          return; // interrupted by close(): the client's policy answers
-        }
-        LOG.warn("relay handler failed for {}", call.argv(), e);
-        result = ScriptResult.failed(1, "virthooks: " + (e.getMessage() == null
-            ? e.getClass().getName() : e.getMessage()));
-      }
-      OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 65536);
-      RelayWire.writeResponse(out, result);
-      served.incrementAndGet();
+    }
+    // at the cap: leave further connections in the backlog until one ends
+    acceptKey.interestOps(0);
+  }
+
+  private void read(Connection c, SelectionKey key) {
+    readBuffer.clear();
+    int n;
+    try {
+      n = c.channel.read(readBuffer);
     } catch (IOException e) {
+      fail(c, "connection failed while reading: " + e.getMessage());
+      return;
+    }
+    if (n < 0) {
+      fail(c, "the client closed the connection after " + describe(c) + " of its request");
+      return;
+    }
+    readBuffer.flip();
+    c.decoder.feed(readBuffer);
+    if (c.decoder.failure() != null) {
+      fail(c, "bad request: " + c.decoder.failure());
+    } else if (c.decoder.waitingForMemory()) {
+      c.pending = ByteBuffer.allocate(readBuffer.remaining()).put(readBuffer).flip();
+      key.interestOps(0);
+      reading.remove(c);
+      waitingForMemory.add(c);
+    }
+  }
+
+  private static String describe(Connection c) {
+    return c.decoder.declaredStdin() < 0 ? "the start" : "part";
+  }
+
+  private void fail(Connection c, String why) {
+    rejected.incrementAndGet();
+    LOG.warn("relay {}: {}", socket, why);
+    reading.remove(c);
+    drop(c);
+  }
+
+  private void expire() {
+    long now = System.nanoTime();
+    List<Connection> late = new ArrayList<>();
+    for (Connection c : reading) {
+      if (now - c.deadline >= 0) {
+        late.add(c);
+      }
+    }
+    for (Connection c : late) {
+      fail(c, "no complete request within " + readTimeout.toMillis() + " ms; connection closed");
+    }
+  }
+
+  private boolean reserve(int bytes) {
+    while (true) {
+      long used = buffered.get();
+      if (used > 0 && used + bytes > maxBufferedBytes) {
+        return false;
+      }
+      if (buffered.compareAndSet(used, used + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  private void resumeWaitingForMemory() {
+    while (!waitingForMemory.isEmpty()) {
+      Connection c = waitingForMemory.peekFirst();
+      if (!c.decoder.resume()) {
+        return; // first come, first served: the next ones wait behind it
+      }
+      waitingForMemory.pollFirst();
+      c.decoder.feed(c.pending);
+      c.pending = null;
+      c.deadline = System.nanoTime() + readTimeout.toNanos();
+      reading.add(c);
+      SelectionKey key = c.channel.keyFor(selector);
+      if (key != null && key.isValid()) {
+        key.interestOps(SelectionKey.OP_READ);
+      } else {
+        fail(c, "connection lost while waiting for memory");
+      }
+    }
+  }
+
+  private void handOff(List<Connection> complete) throws IOException {
+    for (Connection c : complete) {
+      reading.remove(c);
+      c.channel.keyFor(selector).cancel();
+    }
+    selector.selectNow(); // deregisters the cancelled keys, so the channels may block again
+    for (Connection c : complete) {
+      try {
+        c.channel.configureBlocking(true);
+        workers.execute(() -> answer(c));
+      } catch (IOException | RejectedExecutionException e) {
+        drop(c); // closing down: the client's policy for a lost connection answers
+      }
+    }
+  }
+
+  private void answer(Connection c) {
+    ScheduledFuture<?> watchdog = null;
+    try (SocketChannel ch = c.channel) {
+      ScriptResult result;
+      List<String> argv = c.decoder.argv();
+      if (c.decoder.overLimit()) {
+        result = ScriptResult.failed(1, "virthooks: "
+            + DocumentLimit.overLimit(c.decoder.declaredStdin()) + "; refusing\n");
+        LOG.warn("relay {}: refused {}: {}", socket, argv,
+            DocumentLimit.overLimit(c.decoder.declaredStdin()));
+      } else {
+        ScriptInvocation call = c.decoder.invocation();
+        try {
+          result = handler.handle(call);
+          if (result == null) {
+            result = ScriptResult.failed(1, "virthooks relay: the handler gave no answer; "
+                + "refusing\n");
+          }
+        } catch (Exception | LinkageError e) {
+          if (closed) {
+            return; // interrupted by close(): the client refuses a lost connection
+          }
+          LOG.warn("relay handler failed for {}", argv, e);
+          result = ScriptResult.failed(1, "virthooks relay: the handler failed: "
+              + (e.getMessage() == null ? e.getClass().getName() : e.getMessage())
+              + "; refusing\n");
+        }
+      }
+      // a client that does not read its answer must not hold this thread
+      watchdog = timer.schedule(() -> closeQuietly(ch), writeTimeout.toMillis(),
+          TimeUnit.MILLISECONDS);
+      RelayWire.writeResponse(new BufferedOutputStream(Channels.newOutputStream(ch), 65536),
+          result);
+      served.incrementAndGet();
+    } catch (IOException | RejectedExecutionException e) {
       if (!closed) {
-        LOG.debug("relay connection ended early", e);
+        LOG.debug("relay connection ended before its answer was written", e);
       }
     } finally {
-      watchdog.cancel(false);
+      if (watchdog != null) {
+        watchdog.cancel(false);
+      }
+      release(c);
+    }
+  }
+
+  private void drop(Connection c) {
+    closeQuietly(c.channel);
+    release(c);
+  }
+
+  private void release(Connection c) {
+    buffered.addAndGet(-c.decoder.reserved());
+    open.decrementAndGet();
+    if (!closed) {
+      selector.wakeup(); // memory or a connection slot came free
     }
   }
 
@@ -237,33 +455,29 @@ public final class RelayServer implements AutoCloseable {
     }
   }
 
-  private static void answerAndClose(SocketChannel ch, ScriptResult r) {
-    try (ch) {
-      RelayWire.writeResponse(Channels.newOutputStream(ch), r);
-    } catch (IOException e) {
-      // the client went away: nothing to answer
-    }
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
+  private static void closeQuietly(java.io.Closeable c) {
     try {
-      ch.close();
+      c.close();
     } catch (IOException e) {
       // already closed
     }
   }
 
-  /** Stops listening, removes the socket file and stops every thread; running calls are interrupted. */
+  /**
+   * Stops listening, removes the socket file and stops every thread; calls being answered are
+   * interrupted and their clients, having lost the connection, refuse at decision points.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    selector.wakeup();
     try {
-      server.close();
-    } catch (IOException e) {
-      LOG.debug("closing relay socket", e);
+      loop.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     try {
       Files.deleteIfExists(socket);
@@ -273,7 +487,6 @@ public final class RelayServer implements AutoCloseable {
     workers.shutdownNow();
     timer.shutdownNow();
     try {
-      acceptor.join(5000);
       workers.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -288,6 +501,8 @@ public final class RelayServer implements AutoCloseable {
         ImmutableSet.of("root", System.getProperty("user.name"));
     private Duration readTimeout = Duration.ofSeconds(5);
     private int maxConcurrent = 64;
+    private int maxConnections = 1024;
+    private long maxBufferedBytes = 8L * DocumentLimit.MAX_BYTES;
     private String group;
 
     private Builder(Path socket, RelayHandler handler) {
@@ -315,7 +530,10 @@ public final class RelayServer implements AutoCloseable {
       return this;
     }
 
-    /** How long a client may take to send its request; default 5 s. */
+    /**
+     * How long a client may take to send its request; default 5 s. A connection silent past it
+     * is closed; an answer the client does not read within this (at least 10 s) is abandoned.
+     */
     public Builder readTimeout(Duration timeout) {
       Checks.notNull("readTimeout", timeout);
       if (timeout.isNegative() || timeout.isZero()) {
@@ -325,9 +543,32 @@ public final class RelayServer implements AutoCloseable {
       return this;
     }
 
-    /** How many calls may run at once before new ones are refused; default 64. */
+    /** How many calls are answered at once; further ones wait their turn. Default 64. */
     public Builder maxConcurrent(int n) {
       this.maxConcurrent = Checks.inRange("maxConcurrent", n, 1, 4096);
+      return this;
+    }
+
+    /**
+     * How many connections may be open at once (being read, waiting, being answered); further
+     * ones wait in the socket's backlog. Default 1024; each costs a file descriptor, no thread.
+     */
+    public Builder maxConnections(int n) {
+      this.maxConnections = Checks.inRange("maxConnections", n, 1, 65536);
+      return this;
+    }
+
+    /**
+     * How many bytes of standard input may be held for requests at once; further requests wait
+     * to be read. Default 256 MiB; at least {@link DocumentLimit#MAX_BYTES}, so that one
+     * document of the largest size always fits.
+     */
+    public Builder maxBufferedBytes(long bytes) {
+      if (bytes < DocumentLimit.MAX_BYTES) {
+        throw new IllegalArgumentException("maxBufferedBytes must be at least "
+            + DocumentLimit.MAX_BYTES + ": " + bytes);
+      }
+      this.maxBufferedBytes = bytes;
       return this;
     }
 
