@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.virthooks.core.internal.Checks;
@@ -35,8 +36,7 @@ public final class ScriptRunner implements AutoCloseable {
   private static final long LINGER_MILLIS = 200;
 
   private final int outputLimit;
-  private final ExecutorService io = Executors.newCachedThreadPool(
-      new ThreadFactoryBuilder().setNameFormat("virthooks-script-io-%d").setDaemon(true).build());
+  private final ExecutorService io;
 
   /** A runner with {@link #DEFAULT_OUTPUT_LIMIT}. */
   public ScriptRunner() {
@@ -45,7 +45,14 @@ public final class ScriptRunner implements AutoCloseable {
 
   /** A runner keeping at most {@code outputLimit} bytes of each output stream. */
   public ScriptRunner(int outputLimit) {
+    this(outputLimit,
+        new ThreadFactoryBuilder().setNameFormat("virthooks-script-io-%d").setDaemon(true).build());
+  }
+
+  // tests hand in threads that start late, as on a machine too loaded to schedule them at once
+  ScriptRunner(int outputLimit, ThreadFactory ioThreads) {
     this.outputLimit = Checks.inRange("outputLimit", outputLimit, 1, Integer.MAX_VALUE);
+    this.io = Executors.newCachedThreadPool(ioThreads);
   }
 
   /**
