@@ -34,9 +34,26 @@ class EventScriptTest {
   private final ScriptRunner runner = new ScriptRunner();
 
   @AfterEach
-  void close() {
+  void close() throws IOException {
     h.close();
     runner.close();
+    try (var escaped = Files.newDirectoryStream(dir, "escaped.*")) {
+      for (Path f : escaped) {
+        String pid = Files.readString(f).strip();
+        if (!pid.isEmpty()) {
+          ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      }
+    }
+  }
+
+  // shell lines starting a child that leaves the script's session (setsid) holding its stdout and
+  // stderr, so the sweep cannot find it; they return once it has left, as before that the sweep
+  // could still kill it; close() kills it
+  private String escapedChild() {
+    return "f=" + dir + "/escaped.$$\n"
+        + "(setsid sh -c 'echo $$ > \"$1\"; exec sleep 60' sh \"$f\" &)\n"
+        + "while [ ! -s \"$f\" ]; do sleep 0.01; done\n";
   }
 
   private Path script(String body) throws IOException {
@@ -156,35 +173,30 @@ class EventScriptTest {
 
   @Test
   void outputHeldOpenByAnEscapedChildIsFlaggedAndNeverUsedAsADocument() throws Exception {
-    // the grandchild leaves the session (setsid) and keeps stdout past the deadline: the sweep
-    // cannot find it; the script exits only once it has left, or the sweep might still kill it
-    Path sc = script("f=" + dir + "/escaped.$$\n"
-        + "(setsid sh -c 'echo $$ > \"$1\"; exec sleep 60' sh \"$f\" &)\n"
-        + "while [ ! -s \"$f\" ]; do sleep 0.01; done\n"
-        + "echo '<domain/>'; exit 0");
-    try {
-      long t0 = System.nanoTime();
-      ScriptResult r = runner.run(new ScriptInvocation(List.of(sc.toString()), null, null),
-          Duration.ofSeconds(1));
-      // the wait for the pipe's end stops at the deadline (or the grace after it)
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
-      assertThat(r.exitCode()).isZero();
-      assertThat(r.outputCut()).isTrue();
-      assertThat(r.stdout()).isEqualTo("<domain/>\n"); // what arrived is kept, nothing invented
-      eventScript(sc, "domain", Duration.ofSeconds(1))
-          .hookInto(h.registry(), List.of(HookPoint.filter("domain.restore")));
-      h.call(HookPoint.filter("domain.restore")).document("<d/>").invoke()
-          .assertRefused("output is incomplete");
-    } finally {
-      try (var escaped = Files.newDirectoryStream(dir, "escaped.*")) {
-        for (Path f : escaped) {
-          String pid = Files.readString(f).strip();
-          if (!pid.isEmpty()) {
-            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
-          }
-        }
-      }
-    }
+    // the escaped child keeps stdout open past the deadline
+    Path sc = script(escapedChild() + "echo '<domain/>'; exit 0");
+    long t0 = System.nanoTime();
+    ScriptResult r = runner.run(new ScriptInvocation(List.of(sc.toString()), null, null),
+        Duration.ofSeconds(1));
+    // the wait for the pipe's end stops at the deadline (or the grace after it)
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.outputCut()).isTrue();
+    assertThat(r.stdout()).isEqualTo("<domain/>\n"); // what arrived is kept, nothing invented
+    eventScript(sc, "domain", Duration.ofSeconds(1))
+        .hookInto(h.registry(), List.of(HookPoint.filter("domain.restore")));
+    h.call(HookPoint.filter("domain.restore")).document("<d/>").invoke()
+        .assertRefused("output is incomplete");
+  }
+
+  @Test
+  void aKilledScriptRefusesWithItsOwnWordsThoughAnEscapedChildHoldsItsPipes() throws Exception {
+    // the call waits out its grace for the pipes after the kill: the hook's deadline allows that
+    Path sc = script("echo 'asking the quota service' >&2\n" + escapedChild() + "sleep 300");
+    eventScript(sc, "domain", Duration.ofMillis(500))
+        .hookInto(h.registry(), List.of(HookPoint.before("domain.start")));
+    h.call(HookPoint.before("domain.start")).invoke()
+        .assertRefused("events script events: asking the quota service");
   }
 
   @Test
