@@ -192,14 +192,17 @@ public final class EventScript implements EventListener<VirtEvent>, Hook, AutoCl
 
   /**
    * Registers the script as a hook at each of {@code points} whose object is in its set, with
-   * its timeout as the deadline (plus a margin for killing it).
+   * its timeout as the deadline, plus the runner's {@link ScriptRunner#OUTPUT_GRACE} for reading
+   * what a killed script wrote and a second for killing it: a script that overruns its timeout
+   * then refuses with its own words, not with the registry's "did not answer".
    */
   public List<HookRegistration> hookInto(HookRegistry registry, Collection<HookPoint> points) {
     List<HookRegistration> regs = new ArrayList<>();
     for (HookPoint p : points) {
       if (config.covers(p.object())) {
         regs.add(registry.hook(p).name("events-script")
-            .deadline(config.timeout().plusSeconds(1)).register(this));
+            .deadline(config.timeout().plus(ScriptRunner.OUTPUT_GRACE).plusSeconds(1))
+            .register(this));
       }
     }
     return regs;

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.virthooks.core.internal.Checks;
@@ -31,12 +32,15 @@ import org.virthooks.core.internal.ProcessGroups;
 public final class ScriptRunner implements AutoCloseable {
   /** Output beyond this many bytes per stream is read and discarded. */
   public static final int DEFAULT_OUTPUT_LIMIT = 1 << 20;
+  /**
+   * How long past its deadline a call may still wait for the output of a program it killed: its
+   * pipes end as soon as the kill lands, but the threads reading them may not have run yet.
+   */
+  public static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
   private static final long POLL_MILLIS = 20;
-  private static final long LINGER_MILLIS = 200;
 
   private final int outputLimit;
-  private final ExecutorService io = Executors.newCachedThreadPool(
-      new ThreadFactoryBuilder().setNameFormat("virthooks-script-io-%d").setDaemon(true).build());
+  private final ExecutorService io;
 
   /** A runner with {@link #DEFAULT_OUTPUT_LIMIT}. */
   public ScriptRunner() {
@@ -45,12 +49,21 @@ public final class ScriptRunner implements AutoCloseable {
 
   /** A runner keeping at most {@code outputLimit} bytes of each output stream. */
   public ScriptRunner(int outputLimit) {
+    this(outputLimit,
+        new ThreadFactoryBuilder().setNameFormat("virthooks-script-io-%d").setDaemon(true).build());
+  }
+
+  // tests hand in threads that start late, as on a machine too loaded to schedule them at once
+  ScriptRunner(int outputLimit, ThreadFactory ioThreads) {
     this.outputLimit = Checks.inRange("outputLimit", outputLimit, 1, Integer.MAX_VALUE);
+    this.io = Executors.newCachedThreadPool(ioThreads);
   }
 
   /**
    * Runs {@code call}: {@code argv} as the command, the current environment plus {@code env},
-   * {@code stdin} on standard input.
+   * {@code stdin} on standard input. Returns once the program has exited and its output has been
+   * read to its end; output still open at {@code deadline} (at least {@link #OUTPUT_GRACE} after
+   * the program ended) is kept as far as it arrived and flagged {@link ScriptResult#outputCut()}.
    *
    * @throws IOException when the program cannot be started (missing, not executable)
    */
@@ -93,14 +106,28 @@ public final class ScriptRunner implements AutoCloseable {
     }
     if (timedOut) {
       p.descendants().forEach(seen::add);
-      p.destroyForcibly();
+      // through its handle: Process.destroyForcibly also closes our end of its pipes, and what it
+      // wrote that the readers had not taken yet (often why it is refusing) would be thrown away
+      p.toHandle().destroyForcibly();
     }
     seen.forEach(ProcessHandle::destroyForcibly);
     if (setsid != null) {
       ProcessGroups.inSession(p.pid()).forEach(ProcessHandle::destroyForcibly);
     }
     feeder.cancel(true);
-    boolean complete = settle(outDone, p) & settle(errDone, p);
+    // its own children are gone, so the pipes end at once unless one escaped the session; the
+    // readers get until the deadline to see that end, and a grace even when it has passed, since
+    // on a loaded machine they may not have run at all yet (a refusal then lost its message)
+    long graceEnd = System.nanoTime() + OUTPUT_GRACE.toNanos();
+    long outputEnd = end - graceEnd > 0 ? end : graceEnd;
+    boolean complete = settle(outDone, outputEnd) & settle(errDone, outputEnd);
+    if (!complete) {
+      // still open at the bound (an escaped child holds it): keep what arrived and stop reading
+      outDone.cancel(true);
+      errDone.cancel(true);
+      closeQuietly(p.getInputStream());
+      closeQuietly(p.getErrorStream());
+    }
     int code = -1;
     try {
       code = p.waitFor();
@@ -133,15 +160,12 @@ public final class ScriptRunner implements AutoCloseable {
     throw new IOException(program + " was not found in PATH (" + path + ")");
   }
 
-  // a child that escaped may still hold the pipe: keep what arrived and stop waiting
-  private static boolean settle(Future<?> f, Process p) {
+  /** True when the reader {@code f} reached the end of its stream before {@code endNanos}. */
+  private static boolean settle(Future<?> f, long endNanos) {
     try {
-      f.get(LINGER_MILLIS, TimeUnit.MILLISECONDS);
+      f.get(Math.max(0, endNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
       return true;
     } catch (TimeoutException e) {
-      f.cancel(true);
-      closeQuietly(p.getInputStream());
-      closeQuietly(p.getErrorStream());
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -34,9 +34,26 @@ class EventScriptTest {
   private final ScriptRunner runner = new ScriptRunner();
 
   @AfterEach
-  void close() {
+  void close() throws IOException {
     h.close();
     runner.close();
+    try (var escaped = Files.newDirectoryStream(dir, "escaped.*")) {
+      for (Path f : escaped) {
+        String pid = Files.readString(f).strip();
+        if (!pid.isEmpty()) {
+          ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      }
+    }
+  }
+
+  // shell lines starting a child that leaves the script's session (setsid) holding its stdout and
+  // stderr, so the sweep cannot find it; they return once it has left, as before that the sweep
+  // could still kill it; close() kills it
+  private String escapedChild() {
+    return "f=" + dir + "/escaped.$$\n"
+        + "(setsid sh -c 'echo $$ > \"$1\"; exec sleep 60' sh \"$f\" &)\n"
+        + "while [ ! -s \"$f\" ]; do sleep 0.01; done\n";
   }
 
   private Path script(String body) throws IOException {
@@ -78,6 +95,31 @@ class EventScriptTest {
         .hookInto(h.registry(), List.of(HookPoint.filter("domain.restore")));
     h.call(HookPoint.filter("domain.restore")).document("<domain/>").invoke()
         .assertRewrittenTo("<domain>rewritten</domain>\n");
+  }
+
+  @Test
+  void aRefusalKeepsTheScriptsStderrWhenItsReaderStartsLate() throws Exception {
+    // the load: the script has long exited when the threads reading its pipes first run
+    try (ScriptRunner late = lateReader(Duration.ofSeconds(1))) {
+      Path sc = script("echo 'quota exceeded for tenant 42' >&2; exit 1");
+      new EventScript(new EventScriptConfig(sc, Set.of("domain"), Duration.ofSeconds(10)), late)
+          .hookInto(h.registry(), List.of(HookPoint.before("domain.start")));
+      h.call(HookPoint.before("domain.start")).domain("foo").invoke()
+          .assertRefused("events script events: quota exceeded for tenant 42");
+    }
+  }
+
+  @Test
+  void aKilledScriptsLastWordsAreReadEvenWhenItsReaderStartsLate() throws Exception {
+    // its deadline has passed by the time the reader runs: a short grace still collects them
+    try (ScriptRunner late = lateReader(Duration.ofMillis(900))) {
+      Path sc = script("echo 'still asking the quota service' >&2; sleep 300");
+      ScriptResult r = late.run(new ScriptInvocation(List.of(sc.toString()), null, null),
+          Duration.ofMillis(300));
+      assertThat(r.timedOut()).isTrue();
+      assertThat(r.stderr()).isEqualTo("still asking the quota service\n");
+      assertThat(r.outputCut()).isFalse();
+    }
   }
 
   @Test
@@ -131,17 +173,30 @@ class EventScriptTest {
 
   @Test
   void outputHeldOpenByAnEscapedChildIsFlaggedAndNeverUsedAsADocument() throws Exception {
-    // the grandchild leaves the session (setsid) and keeps stdout: the sweep cannot find it
-    Path sc = script("echo '<domain/>'; (setsid sleep 3 &); sleep 0.1; exit 0");
+    // the escaped child keeps stdout open past the deadline
+    Path sc = script(escapedChild() + "echo '<domain/>'; exit 0");
+    long t0 = System.nanoTime();
     ScriptResult r = runner.run(new ScriptInvocation(List.of(sc.toString()), null, null),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(1));
+    // the wait for the pipe's end stops at the deadline (or the grace after it)
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
     assertThat(r.exitCode()).isZero();
     assertThat(r.outputCut()).isTrue();
     assertThat(r.stdout()).isEqualTo("<domain/>\n"); // what arrived is kept, nothing invented
-    eventScript(sc, "domain", Duration.ofSeconds(10))
+    eventScript(sc, "domain", Duration.ofSeconds(1))
         .hookInto(h.registry(), List.of(HookPoint.filter("domain.restore")));
     h.call(HookPoint.filter("domain.restore")).document("<d/>").invoke()
         .assertRefused("output is incomplete");
+  }
+
+  @Test
+  void aKilledScriptRefusesWithItsOwnWordsThoughAnEscapedChildHoldsItsPipes() throws Exception {
+    // the call waits out its grace for the pipes after the kill: the hook's deadline allows that
+    Path sc = script("echo 'asking the quota service' >&2\n" + escapedChild() + "sleep 300");
+    eventScript(sc, "domain", Duration.ofMillis(500))
+        .hookInto(h.registry(), List.of(HookPoint.before("domain.start")));
+    h.call(HookPoint.before("domain.start")).invoke()
+        .assertRefused("events script events: asking the quota service");
   }
 
   @Test
@@ -194,6 +249,22 @@ class EventScriptTest {
         .hasMessageContaining("events_timeout").hasMessageContaining("'soon'");
     p.setProperty("events_timeout", "-1");
     assertThatThrownBy(() -> EventScriptConfig.fromProperties(p)).hasMessageContaining("positive");
+  }
+
+  // I/O threads that sleep before their first task, as on a machine too loaded to run them
+  private static ScriptRunner lateReader(Duration delay) {
+    return new ScriptRunner(ScriptRunner.DEFAULT_OUTPUT_LIMIT, task -> {
+      Thread t = new Thread(() -> {
+        try {
+          Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+          return; // the runner was closed
+        }
+        task.run();
+      });
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static void assertChildGone(Path pidFile) throws Exception {
