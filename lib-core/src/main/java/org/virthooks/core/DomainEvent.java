@@ -1,9 +1,9 @@
 package org.virthooks.core;
 
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.virthooks.core.internal.Checks;
+import org.virthooks.core.internal.JsonNames;
 
 /**
  * Something happened to a domain as a whole: the nine LDoms domain actions, libvirt's lifecycle
@@ -73,9 +73,10 @@ public record DomainEvent(EventMeta meta, DomainRef domain, Kind kind, Optional<
     /** A domain event this version does not know: read {@link #action()}. */
     OTHER;
 
-    private final String jsonName = name().toLowerCase(Locale.ROOT);
+    // JsonNames, not a local toLowerCase, so that IO_ERROR is io-error like every other name
+    private final String jsonName = JsonNames.of(this);
 
-    /** The lower-case name used in JSON. */
+    /** The lower-case, {@code -} separated name used in JSON ({@code io-error}). */
     public String jsonName() {
       return jsonName;
     }

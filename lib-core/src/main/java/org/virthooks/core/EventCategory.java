@@ -1,6 +1,7 @@
 package org.virthooks.core;
 
 import java.util.Locale;
+import org.virthooks.core.internal.JsonNames;
 
 /** The category of a {@link VirtEvent}: the four of the LDoms guide, the event source itself, and other. */
 public enum EventCategory {
@@ -17,7 +18,7 @@ public enum EventCategory {
   /** An event whose category the model does not know. */
   OTHER(OtherEvent.class);
 
-  private final String jsonName = name().toLowerCase(Locale.ROOT);
+  private final String jsonName = JsonNames.of(this);
   private final Class<? extends VirtEvent> eventType;
 
   EventCategory(Class<? extends VirtEvent> eventType) {

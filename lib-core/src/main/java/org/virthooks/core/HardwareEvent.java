@@ -23,7 +23,12 @@ public record HardwareEvent(
     /** A service-processor configuration. */
     SPCONFIG,
     /** A hardware event this version does not know: read {@link #action()}. */
-    OTHER
+    OTHER;
+
+    /** The lower-case, {@code -} separated name used in JSON ({@code spconfig}). */
+    public String jsonName() {
+      return JsonNames.of(this);
+    }
   }
 
   /** Validates the fields. */
@@ -49,7 +54,7 @@ public record HardwareEvent(
 
   @Override
   public String kindName() {
-    return JsonNames.of(kind);
+    return kind.jsonName();
   }
 
   @Override

@@ -33,7 +33,12 @@ public record ProgressEvent(
     /** Any other job of the hypervisor (libvirt JOB_COMPLETED). */
     JOB,
     /** A progress event this version does not know: read {@link #action()}. */
-    OTHER
+    OTHER;
+
+    /** The lower-case, {@code -} separated name used in JSON ({@code block-job}). */
+    public String jsonName() {
+      return JsonNames.of(this);
+    }
   }
 
   /** Where the operation stands. */
@@ -110,7 +115,7 @@ public record ProgressEvent(
 
   @Override
   public String kindName() {
-    return JsonNames.of(kind);
+    return kind.jsonName();
   }
 
   @Override

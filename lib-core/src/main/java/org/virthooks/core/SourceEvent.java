@@ -30,7 +30,12 @@ public record SourceEvent(EventMeta meta, Kind kind, Optional<String> message) i
     /** The source listed the current state of everything, for consumers to reconcile. */
     RESYNCHRONISED,
     /** A source event this version does not know: read {@link #action()}. */
-    OTHER
+    OTHER;
+
+    /** The lower-case, {@code -} separated name used in JSON ({@code connection-lost}). */
+    public String jsonName() {
+      return JsonNames.of(this);
+    }
   }
 
   /** Validates the fields. */
@@ -52,7 +57,7 @@ public record SourceEvent(EventMeta meta, Kind kind, Optional<String> message) i
 
   @Override
   public String kindName() {
-    return JsonNames.of(kind);
+    return kind.jsonName();
   }
 
   @Override

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.virthooks.core.internal.JsonNames;
 
 class EventModelTest {
   private final EventStamper stamper = new EventStamper(EventSource.of("test", "model"),
@@ -57,6 +59,22 @@ class EventModelTest {
     assertThat(EventCategory.parse("daemon")).isEqualTo(EventCategory.SOURCE);
     assertThat(EventCategory.parse(" Domain ")).isEqualTo(EventCategory.DOMAIN);
     assertThatThrownBy(() -> EventCategory.parse("weather")).hasMessageContaining("'weather'");
+  }
+
+  @Test
+  void everyJsonNameParsesBackAndSoDoesTheOldUnderscoreForm() {
+    for (Class<? extends Enum<?>> type : List.of(DomainEvent.Kind.class, HardwareEvent.Kind.class,
+        ProgressEvent.Kind.class, ProgressEvent.Status.class, SourceEvent.Kind.class,
+        Operation.class, ResourceType.class, EventCategory.class)) {
+      for (Enum<?> e : type.getEnumConstants()) {
+        assertThat(JsonNames.parse(e.getDeclaringClass(), JsonNames.of(e), null)).isSameAs(e);
+      }
+    }
+    // JSON written before the kinds were hyphenated
+    assertThat(JsonNames.parse(DomainEvent.Kind.class, "io_error", null))
+        .isEqualTo(DomainEvent.Kind.IO_ERROR);
+    assertThat(JsonNames.parse(DomainEvent.Kind.class, "control-error", null))
+        .isEqualTo(DomainEvent.Kind.CONTROL_ERROR);
   }
 
   @Test

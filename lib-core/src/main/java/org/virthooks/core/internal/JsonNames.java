@@ -14,6 +14,9 @@ public final class JsonNames {
   /**
    * The constant whose JSON name or Java name equals {@code name}, ignoring case, hyphens and
    * underscores alike; {@code fallback} when none does.
+   *
+   * <p>Underscores stay accepted on purpose: Java names ({@code REMOVE_FAILED}) are names too,
+   * and JSON written by snapshots before domain kinds were hyphenated says {@code io_error}.
    */
   public static <E extends Enum<E>> E parse(Class<E> type, String name, E fallback) {
     if (name == null) {

@@ -48,6 +48,16 @@ class EventJsonTest {
   }
 
   @Test
+  void domainKindsWithTwoWordsAreHyphenatedLikeEveryOtherKind() throws Exception {
+    JsonNode io = parse(EventJson.toJson(DomainEvent.of(s.next("IO_ERROR"), ldg1,
+        DomainEvent.Kind.IO_ERROR, "PAUSE")));
+    JsonNode control = parse(EventJson.toJson(DomainEvent.of(s.next("CONTROL_ERROR"), ldg1,
+        DomainEvent.Kind.CONTROL_ERROR)));
+    assertThat(io.get("kind").asText()).isEqualTo("io-error");
+    assertThat(control.get("kind").asText()).isEqualTo("control-error");
+  }
+
+  @Test
   void progressAddsPercentStatusAndReporter() throws Exception {
     JsonNode n = parse(EventJson.toJson(new ProgressEvent(s.next("migration-process"),
         Optional.of(DomainRef.of("ldg1")), ProgressEvent.Kind.MIGRATION, OptionalInt.of(45),
