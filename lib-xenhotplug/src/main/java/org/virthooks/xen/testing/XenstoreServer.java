@@ -50,8 +50,8 @@ public final class XenstoreServer implements AutoCloseable {
   public static final int DEFAULT_MAX_CONNECTIONS = 64;
   /** Quiet time before a connection's slot may be taken, unless the builder says otherwise. */
   public static final Duration DEFAULT_EVICT_IDLE_AFTER = Duration.ofSeconds(10);
-  /** At most one log line per this period about refused connections, however many there are. */
-  private static final long REFUSAL_LOG_PERIOD = TimeUnit.SECONDS.toNanos(1);
+  /** At most one warning per this period about a full server, however many connections. */
+  private static final long FULL_LOG_PERIOD = TimeUnit.SECONDS.toNanos(1);
 
   private final Path socket;
   private final int homeDomain;
@@ -72,9 +72,10 @@ public final class XenstoreServer implements AutoCloseable {
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong conflicts = new AtomicLong();
   private volatile boolean closed;
-  // the acceptor's alone; the first refusal is logged at once
-  private long refusalLoggedAt = System.nanoTime() - REFUSAL_LOG_PERIOD;
+  // the acceptor's alone (close()'s once the acceptor has ended); the first is logged at once
+  private long fullLoggedAt = System.nanoTime() - FULL_LOG_PERIOD;
   private int refusedSinceLog;
+  private int evictedSinceLog;
 
   /** Settings of a server before it starts. */
   public static final class Builder {
@@ -269,9 +270,6 @@ public final class XenstoreServer implements AutoCloseable {
         refuse(ch);
         continue;
       }
-      if (refusedSinceLog > 0) {
-        reportRefusals(); // the last of a burst, which the once-a-second rule held back
-      }
       Conn c = new Conn(ch, connectionDomain);
       conns.add(c);
       c.thread.start();
@@ -281,6 +279,7 @@ public final class XenstoreServer implements AutoCloseable {
   /** A free slot, or the slot of the connection quiet longest if it has been quiet long enough. */
   private boolean takeSlot() {
     if (slots.tryAcquire()) {
+      reportFull(true); // the server is no longer full: the last counts, held back until now
       return true;
     }
     if (conns.size() < maxConnections) {
@@ -293,14 +292,12 @@ public final class XenstoreServer implements AutoCloseable {
         quietest = c;
       }
     }
-    long quietFor = quietest == null ? 0 : System.nanoTime() - quietest.lastRequest;
-    if (quietest == null || quietFor < evictIdleAfterNanos) {
+    if (quietest == null || System.nanoTime() - quietest.lastRequest < evictIdleAfterNanos) {
       return false;
     }
-    LOG.info("closing a xenstore connection on {} quiet for {} ms: all {} connection slots are "
-        + "taken and a new connection is waiting", socket,
-        TimeUnit.NANOSECONDS.toMillis(quietFor), maxConnections);
     quietest.close();
+    evictedSinceLog++;
+    reportFull(false);
     // its thread ends before the newcomer's starts, so there are never more than the limit
     joinQuickly(quietest.thread);
     return acquireSoon();
@@ -315,7 +312,7 @@ public final class XenstoreServer implements AutoCloseable {
     }
   }
 
-  /** Closes a connection there is no slot for; says so at most once a second. */
+  /** Closes a connection there is no slot for. */
   private void refuse(SocketChannel ch) {
     try {
       ch.close();
@@ -323,17 +320,25 @@ public final class XenstoreServer implements AutoCloseable {
       // it is being refused anyway
     }
     refusedSinceLog++;
-    if (System.nanoTime() - refusalLoggedAt >= REFUSAL_LOG_PERIOD) {
-      reportRefusals();
-    }
+    reportFull(false);
   }
 
-  private void reportRefusals() {
-    LOG.warn("xenstore server on {} closed {} new connection(s) at once: all {} connection slots "
-        + "were taken by connections that had sent a request within the last {} ms", socket,
-        refusedSinceLog, maxConnections, TimeUnit.NANOSECONDS.toMillis(evictIdleAfterNanos));
-    refusalLoggedAt = System.nanoTime();
+  /**
+   * Warns of connections refused or evicted since the last warning: at once for the first, then at
+   * most once a period while the server stays full, so that a flood does not flood the log.
+   */
+  private void reportFull(boolean now) {
+    if (refusedSinceLog + evictedSinceLog == 0
+        || !now && System.nanoTime() - fullLoggedAt < FULL_LOG_PERIOD) {
+      return;
+    }
+    LOG.warn("xenstore server on {} had all {} connection slots taken: closed {} new "
+        + "connection(s) on arrival, and {} connection(s) quiet for at least {} ms to make room",
+        socket, maxConnections, refusedSinceLog, evictedSinceLog,
+        TimeUnit.NANOSECONDS.toMillis(evictIdleAfterNanos));
+    fullLoggedAt = System.nanoTime();
     refusedSinceLog = 0;
+    evictedSinceLog = 0;
   }
 
   /** Stops accepting, closes every connection, waits for the threads, removes the socket. */
@@ -349,6 +354,7 @@ public final class XenstoreServer implements AutoCloseable {
       // closing anyway
     }
     join(acceptor);
+    reportFull(true);
     for (Conn c : List.copyOf(conns)) {
       c.close();
       join(c.thread);
