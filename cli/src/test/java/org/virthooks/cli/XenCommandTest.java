@@ -62,13 +62,16 @@ class XenCommandTest {
   void xenstoreServerTakesItsConnectionLimitFromTheOptions() throws Exception {
     Path sock = dir.resolve("xs.sock");
     AtomicInteger status = new AtomicInteger(-1);
-    Thread t = new Thread(() -> status.set(VirthooksCommand.commandLine().execute("xen",
-        "xenstore-server", "--socket", sock.toString(), "--max-connections", "1",
-        "--evict-idle-after", "60")));
+    StringWriter out = new StringWriter();
+    CommandLine cl = VirthooksCommand.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    Thread t = new Thread(() -> status.set(cl.execute("xen", "xenstore-server", "--socket",
+        sock.toString(), "--max-connections", "1", "--evict-idle-after", "60")));
     t.start();
     try {
+      // the socket file appears at bind, a moment before listen: wait for the announcement
       long end = System.nanoTime() + 10_000_000_000L;
-      while (!Files.exists(sock) && System.nanoTime() < end) {
+      while (!out.toString().contains("xenstore listening") && System.nanoTime() < end) {
         Thread.sleep(20);
       }
       try (XenstoreClient first = XenstoreClient.connect(sock)) {
