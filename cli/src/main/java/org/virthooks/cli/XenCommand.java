@@ -54,18 +54,37 @@ public final class XenCommand implements Runnable {
         description = "Domain relative paths resolve against (default: ${DEFAULT-VALUE}).")
     int homeDomain;
 
+    @Option(names = "--max-connections", paramLabel = "N",
+        defaultValue = "" + XenstoreServer.DEFAULT_MAX_CONNECTIONS,
+        description = "Connections served at once, a thread each (default: ${DEFAULT-VALUE}); "
+            + "beyond it a new connection is closed, with a log line, unless it can take the slot "
+            + "of a quiet one.")
+    int maxConnections;
+
+    @Option(names = "--evict-idle-after", paramLabel = "SECONDS", defaultValue = "10",
+        description = "When every slot is taken, a new connection takes the slot of one that has "
+            + "sent no request for this long (default: ${DEFAULT-VALUE}); quiet connections are "
+            + "never closed while slots are free.")
+    long evictIdleAfterSeconds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+      if (maxConnections < 1 || evictIdleAfterSeconds < 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--max-connections must be at least 1 and --evict-idle-after not negative");
+      }
       if (Files.exists(socket)) {
         spec.commandLine().getErr().println("xenstore-server: " + socket
             + " already exists; remove it or choose another path");
         return 1;
       }
       try (UntilStopped until = new UntilStopped("xenstore-server-shutdown");
-          XenstoreServer server = XenstoreServer.builder(socket).homeDomain(homeDomain).start()) {
+          XenstoreServer server = XenstoreServer.builder(socket).homeDomain(homeDomain)
+              .maxConnections(maxConnections)
+              .evictIdleAfter(Duration.ofSeconds(evictIdleAfterSeconds)).start()) {
         PrintWriter out = spec.commandLine().getOut();
         out.println("xenstore listening on " + socket + " (export XENSTORED_PATH=" + socket + ")");
         out.flush();

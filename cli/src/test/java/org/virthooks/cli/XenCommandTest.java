@@ -1,7 +1,9 @@
 package org.virthooks.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -54,6 +56,45 @@ class XenCommandTest {
     assertThat(t.isAlive()).isFalse();
     assertThat(status).hasValue(0);
     assertThat(sock).doesNotExist();
+  }
+
+  @Test
+  void xenstoreServerTakesItsConnectionLimitFromTheOptions() throws Exception {
+    Path sock = dir.resolve("xs.sock");
+    AtomicInteger status = new AtomicInteger(-1);
+    StringWriter out = new StringWriter();
+    CommandLine cl = VirthooksCommand.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    Thread t = new Thread(() -> status.set(cl.execute("xen", "xenstore-server", "--socket",
+        sock.toString(), "--max-connections", "1", "--evict-idle-after", "60")));
+    t.start();
+    try {
+      // the socket file appears at bind, a moment before listen: wait for the announcement
+      long end = System.nanoTime() + 10_000_000_000L;
+      while (!out.toString().contains("xenstore listening") && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      try (XenstoreClient first = XenstoreClient.connect(sock)) {
+        first.write("/a", "1");
+        try (XenstoreClient second = XenstoreClient.connect(sock)) {
+          // one slot, held by a connection active a moment ago: the second is closed
+          assertThatThrownBy(() -> second.read("/a")).isInstanceOf(IOException.class);
+        }
+        assertThat(first.read("/a")).isEqualTo("1");
+      }
+    } finally {
+      t.interrupt();
+      t.join(10_000);
+    }
+    assertThat(status).hasValue(0);
+  }
+
+  @Test
+  void xenstoreServerRefusesAZeroConnectionLimit() {
+    Run r = run(VirthooksCommand.commandLine(), "xen", "xenstore-server", "--socket",
+        dir.resolve("xs.sock").toString(), "--max-connections", "0");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("--max-connections");
   }
 
   @Test

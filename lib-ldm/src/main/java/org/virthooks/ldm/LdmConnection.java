@@ -2,6 +2,7 @@ package org.virthooks.ldm;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -62,6 +63,16 @@ public final class LdmConnection implements AutoCloseable {
    */
   public static LdmConnection open(LdmClientConfig config, Consumer<? super LdmEvent> events)
       throws IOException {
+    return open(config, events, socket -> { });
+  }
+
+  /**
+   * As {@link #open(LdmClientConfig, Consumer)}, handing the TCP socket to {@code connecting}
+   * before it connects, so that another thread can close it to abandon the connection at once
+   * while it is still being set up.
+   */
+  static LdmConnection open(LdmClientConfig config, Consumer<? super LdmEvent> events,
+      Consumer<? super Socket> connecting) throws IOException {
     Objects.requireNonNull(events, "events");
     if (config.trust().isInsecure()) {
       LOG.warn("INSECURE: connecting to ldmd at {} trusting ANY certificate; use a pin or a trust store",
@@ -72,7 +83,7 @@ public final class LdmConnection implements AutoCloseable {
     try {
       ready = ClientHandshake.connect(config.host(), config.port(), config.user(), pw,
           config.trust(), (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()),
-          config.limits().maxDocumentBytes());
+          config.limits().maxDocumentBytes(), connecting);
     } finally {
       if (pw != null) {
         Arrays.fill(pw, '\0');

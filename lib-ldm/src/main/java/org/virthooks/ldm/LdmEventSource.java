@@ -1,6 +1,7 @@
 package org.virthooks.ldm;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -15,6 +16,7 @@ import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.SourceEvent;
 import org.virthooks.core.VirtEvent;
+import org.virthooks.ldm.internal.Xmpp;
 import org.virthooks.ldm.model.LdmEvent;
 
 /**
@@ -44,6 +46,8 @@ public final class LdmEventSource implements AutoCloseable {
   private final Object lock = new Object();
   private Thread supervisor;
   private LdmConnection connection;
+  /** The socket of a connection still being set up, closed by {@link #close()} to abandon it. */
+  private Socket settingUp;
   private boolean connected;
   private boolean closed;
   private int restored;
@@ -110,11 +114,15 @@ public final class LdmEventSource implements AutoCloseable {
     }
   }
 
-  /** Closes the connection and waits for every thread this source started to end. */
+  /**
+   * Closes the connection, or abandons the one being set up, and waits for every thread this
+   * source started to end.
+   */
   @Override
   public void close() {
     Thread s;
     LdmConnection c;
+    Socket pending;
     synchronized (lock) {
       if (closed) {
         return;
@@ -123,11 +131,15 @@ public final class LdmEventSource implements AutoCloseable {
       connected = false;
       s = supervisor;
       c = connection;
+      pending = settingUp;
       lock.notifyAll();
     }
     if (c != null) {
       c.close();
     }
+    // a daemon that accepted and then stays silent would hold the supervisor for the whole
+    // connect timeout; closing the socket under the handshake ends it now
+    Xmpp.closeQuietly(pending);
     if (s != null && s != Thread.currentThread()) {
       try {
         s.join(10_000);
@@ -143,8 +155,9 @@ public final class LdmEventSource implements AutoCloseable {
     while (!isClosed()) {
       LdmConnection c = null;
       try {
-        c = LdmConnection.open(config, this::onEvent);
+        c = LdmConnection.open(config, this::onEvent, this::settingUp);
         synchronized (lock) {
+          settingUp = null;
           if (closed) {
             c.close();
             return;
@@ -223,7 +236,19 @@ public final class LdmEventSource implements AutoCloseable {
     synchronized (lock) {
       connected = false;
       connection = null;
+      settingUp = null;
     }
+  }
+
+  /** Keeps the socket of the connection being set up for {@link #close()}; closes it if too late. */
+  private void settingUp(Socket socket) {
+    synchronized (lock) {
+      if (!closed) {
+        settingUp = socket;
+        return;
+      }
+    }
+    Xmpp.closeQuietly(socket);
   }
 
   private boolean isClosed() {

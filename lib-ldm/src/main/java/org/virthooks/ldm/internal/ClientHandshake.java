@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -34,12 +35,17 @@ public final class ClientHandshake {
    * Connects and runs the handshake within {@code timeoutMillis} per blocking step.
    *
    * @param password wiped by the caller; only read here
+   * @param started given the TCP socket before it connects: closing it from another thread ends
+   *     the connect or any step of the handshake at once with an {@code IOException}, where a
+   *     blocked read would otherwise wait out the timeout (it is the one socket that exists from
+   *     the first step, and the TLS socket reads through it)
    */
   public static Ready connect(String host, int port, String user, char[] password, LdmTrust trust,
-      int timeoutMillis, int maxBytes) throws IOException {
+      int timeoutMillis, int maxBytes, Consumer<? super Socket> started) throws IOException {
     Socket plain = new Socket();
     SSLSocket tls = null;
     try {
+      started.accept(plain);
       plain.connect(new InetSocketAddress(host, port), timeoutMillis);
       plain.setSoTimeout(timeoutMillis);
       plain.setTcpNoDelay(true);

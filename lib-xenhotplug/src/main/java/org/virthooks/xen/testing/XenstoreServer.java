@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -33,20 +35,33 @@ import org.virthooks.xen.internal.XsType;
  * immediate first event, relative paths against a home domain, and the protocol's limits. A
  * message announcing more than 4096 bytes, or ending inside itself, closes that connection only;
  * a bad request gets an ERROR reply. Connections act as a configurable domain (0, privileged, by
- * default). Start with {@link #start(Path)} or {@link #builder(Path)}; {@link #close()} stops
- * every thread and removes the socket.
+ * default). Each connection is served on a thread of its own, at most
+ * {@link Builder#maxConnections} at once: when all are taken, a new connection takes the slot of
+ * the connection that has sent no request for longest, if that one has been quiet for
+ * {@link Builder#evictIdleAfter}, and is closed at once otherwise. Start with {@link #start(Path)}
+ * or {@link #builder(Path)}; {@link #close()} stops every thread and removes the socket.
  */
 public final class XenstoreServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(XenstoreServer.class);
   private static final byte[] OK = Frame.strings("OK");
   /** Queued messages a connection may leave unread before the server drops it. */
   private static final int MAX_QUEUED = 4096;
+  /** Connections served at once unless {@link Builder#maxConnections} says otherwise. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 64;
+  /** Quiet time before a connection's slot may be taken, unless the builder says otherwise. */
+  public static final Duration DEFAULT_EVICT_IDLE_AFTER = Duration.ofSeconds(10);
+  /** At most one warning per this period about a full server, however many connections. */
+  private static final long FULL_LOG_PERIOD = TimeUnit.SECONDS.toNanos(1);
 
   private final Path socket;
   private final int homeDomain;
   private final int connectionDomain;
   private final int maxTransactions;
   private final int maxWatches;
+  private final int maxConnections;
+  private final long evictIdleAfterNanos;
+  /** One permit per connection thread, given back when the thread ends. */
+  private final Semaphore slots;
   private final ServerSocketChannel server;
   private final Thread acceptor;
   private final Set<Conn> conns = ConcurrentHashMap.newKeySet();
@@ -57,6 +72,10 @@ public final class XenstoreServer implements AutoCloseable {
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong conflicts = new AtomicLong();
   private volatile boolean closed;
+  // the acceptor's alone (close()'s once the acceptor has ended); the first is logged at once
+  private long fullLoggedAt = System.nanoTime() - FULL_LOG_PERIOD;
+  private int refusedSinceLog;
+  private int evictedSinceLog;
 
   /** Settings of a server before it starts. */
   public static final class Builder {
@@ -65,6 +84,8 @@ public final class XenstoreServer implements AutoCloseable {
     private int connectionDomain = 0;
     private int maxTransactions = 10;
     private int maxWatches = 128;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private Duration evictIdleAfter = DEFAULT_EVICT_IDLE_AFTER;
 
     private Builder(Path socket) {
       this.socket = socket;
@@ -94,6 +115,33 @@ public final class XenstoreServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Connections served at once, each on a thread of its own; 64 by default. Beyond it a new
+     * connection is closed, with a log line, unless it can take the slot of a quiet one (see
+     * {@link #evictIdleAfter}).
+     */
+    public Builder maxConnections(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxConnections must be at least 1: " + n);
+      }
+      this.maxConnections = n;
+      return this;
+    }
+
+    /**
+     * How long a connection must have sent no request before a new connection may take its slot
+     * (closing it) when all slots are taken; 10 s by default. While slots are free nobody is
+     * closed for being quiet: a client waiting for watch events may be quiet for as long as it
+     * likes, but quiet clients cannot keep others out for longer than this.
+     */
+    public Builder evictIdleAfter(Duration d) {
+      if (d == null || d.isNegative()) {
+        throw new IllegalArgumentException("evictIdleAfter must not be negative: " + d);
+      }
+      this.evictIdleAfter = d;
+      return this;
+    }
+
     /** Binds the socket and starts accepting. */
     public XenstoreServer start() throws IOException {
       return new XenstoreServer(this);
@@ -116,6 +164,9 @@ public final class XenstoreServer implements AutoCloseable {
     this.connectionDomain = b.connectionDomain;
     this.maxTransactions = b.maxTransactions;
     this.maxWatches = b.maxWatches;
+    this.maxConnections = b.maxConnections;
+    this.evictIdleAfterNanos = b.evictIdleAfter.toNanos();
+    this.slots = new Semaphore(maxConnections);
     synchronized (lock) {
       // xenstored starts with these; libxl and the scripts expect the domain homes to exist
       tree.write(0, "/local/domain/" + homeDomain, null, Tree.Recorder.NONE);
@@ -206,18 +257,88 @@ public final class XenstoreServer implements AutoCloseable {
 
   private void acceptLoop() {
     while (!closed) {
+      SocketChannel ch;
       try {
-        SocketChannel ch = server.accept();
-        Conn c = new Conn(ch, connectionDomain);
-        conns.add(c);
-        c.thread.start();
+        ch = server.accept();
       } catch (IOException e) {
         if (!closed) {
           LOG.warn("xenstore server stopped accepting on {}", socket, e);
         }
         return;
       }
+      if (!takeSlot()) {
+        refuse(ch);
+        continue;
+      }
+      Conn c = new Conn(ch, connectionDomain);
+      conns.add(c);
+      c.thread.start();
     }
+  }
+
+  /** A free slot, or the slot of the connection quiet longest if it has been quiet long enough. */
+  private boolean takeSlot() {
+    if (slots.tryAcquire()) {
+      reportFull(true); // the server is no longer full: the last counts, held back until now
+      return true;
+    }
+    if (conns.size() < maxConnections) {
+      // a connection is closing and its thread is about to give its slot back
+      return acquireSoon();
+    }
+    Conn quietest = null;
+    for (Conn c : conns) {
+      if (quietest == null || c.lastRequest - quietest.lastRequest < 0) {
+        quietest = c;
+      }
+    }
+    if (quietest == null || System.nanoTime() - quietest.lastRequest < evictIdleAfterNanos) {
+      return false;
+    }
+    quietest.close();
+    evictedSinceLog++;
+    reportFull(false);
+    // its thread ends before the newcomer's starts, so there are never more than the limit
+    joinQuickly(quietest.thread);
+    return acquireSoon();
+  }
+
+  private boolean acquireSoon() {
+    try {
+      return slots.tryAcquire(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Closes a connection there is no slot for. */
+  private void refuse(SocketChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      // it is being refused anyway
+    }
+    refusedSinceLog++;
+    reportFull(false);
+  }
+
+  /**
+   * Warns of connections refused or evicted since the last warning: at once for the first, then at
+   * most once a period while the server stays full, so that a flood does not flood the log.
+   */
+  private void reportFull(boolean now) {
+    if (refusedSinceLog + evictedSinceLog == 0
+        || !now && System.nanoTime() - fullLoggedAt < FULL_LOG_PERIOD) {
+      return;
+    }
+    LOG.warn("xenstore server on {} had all {} connection slots taken: closed {} new "
+        + "connection(s) on arrival, and {} connection(s) quiet for at least {} ms to make room",
+        socket, maxConnections, refusedSinceLog, evictedSinceLog,
+        TimeUnit.NANOSECONDS.toMillis(evictIdleAfterNanos));
+    fullLoggedAt = System.nanoTime();
+    refusedSinceLog = 0;
+    evictedSinceLog = 0;
   }
 
   /** Stops accepting, closes every connection, waits for the threads, removes the socket. */
@@ -233,6 +354,7 @@ public final class XenstoreServer implements AutoCloseable {
       // closing anyway
     }
     join(acceptor);
+    reportFull(true);
     for (Conn c : List.copyOf(conns)) {
       c.close();
       join(c.thread);
@@ -247,6 +369,14 @@ public final class XenstoreServer implements AutoCloseable {
   private static void join(Thread t) {
     try {
       t.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void joinQuickly(Thread t) {
+    try {
+      t.join(TimeUnit.SECONDS.toMillis(1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -284,6 +414,8 @@ public final class XenstoreServer implements AutoCloseable {
     final java.util.concurrent.locks.ReentrantLock writeLock =
         new java.util.concurrent.locks.ReentrantLock();
     volatile boolean dead;
+    /** {@link System#nanoTime()} of the last request, or of the accept before the first. */
+    volatile long lastRequest = System.nanoTime();
 
     Conn(SocketChannel channel, int domid) {
       this.channel = channel;
@@ -300,6 +432,7 @@ public final class XenstoreServer implements AutoCloseable {
           if (f == null) {
             break;
           }
+          lastRequest = System.nanoTime();
           synchronized (lock) {
             handle(this, f);
           }
@@ -315,6 +448,7 @@ public final class XenstoreServer implements AutoCloseable {
         }
       } finally {
         close();
+        slots.release();
       }
     }
 
