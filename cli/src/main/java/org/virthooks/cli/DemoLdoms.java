@@ -42,14 +42,14 @@ final class DemoLdoms {
       pause(300);
       sim.dropConnections();
       long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (source.restoredCount() == 0 && System.nanoTime() < end) {
+      while (source.reconnections() == 0 && System.nanoTime() < end) {
         pause(20);
       }
       sim.awaitRegisteredClients(1, Duration.ofSeconds(5));
       sim.publish(SeedEvents.event("stop-domain", "ldg1"));
       pause(300);
       return "ldmd simulator at " + sim.host() + ":" + sim.port() + " over TLS, reconnected "
-          + source.restoredCount() + " time(s)";
+          + source.reconnections() + " time(s)";
     }
   }
 

@@ -5,27 +5,41 @@ import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.ExecutionException;
+import org.virthooks.core.DomainEvent;
+import org.virthooks.core.DomainRef;
 import org.virthooks.core.EventSink;
 import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
-import org.virthooks.core.SourceEvent;
 import org.virthooks.core.VirtEvent;
+import org.virthooks.core.feed.Backoff;
+import org.virthooks.core.feed.EventFeed;
+import org.virthooks.core.feed.FeedState;
+import org.virthooks.core.feed.FeedSupervisor;
 import org.virthooks.ldm.internal.Xmpp;
+import org.virthooks.ldm.model.Cmd;
+import org.virthooks.ldm.model.Content;
+import org.virthooks.ldm.model.Data;
+import org.virthooks.ldm.model.GenericProperty;
+import org.virthooks.ldm.model.Item;
 import org.virthooks.ldm.model.LdmEvent;
+import org.virthooks.ldm.model.LdmInterface;
+import org.virthooks.ldm.model.Section;
 
 /**
- * Keeps a registration with ldmd alive and publishes what arrives as lib-core events: connects,
- * registers for the chosen categories, translates every {@code LDM_event} with
- * {@link LdmEventTranslator} and publishes it to the sink. When the connection breaks it publishes
- * {@link SourceEvent.Kind#CONNECTION_LOST} (events may be missed from then on), reconnects with
- * exponential backoff and jitter, registers again and publishes
- * {@link SourceEvent.Kind#CONNECTION_RESTORED}. A first connection that fails counts as lost too.
+ * The LDoms {@link EventFeed}: keeps a registration with ldmd alive and publishes what arrives as
+ * lib-core events: connects, registers for the chosen categories, translates every
+ * {@code LDM_event} with {@link LdmEventTranslator} and publishes it to the sink. Reconnection,
+ * backoff and the source events are {@link FeedSupervisor}'s; after every connect the feed asks
+ * ldmd for {@code list-domain} and publishes one {@link DomainEvent} per domain (action
+ * {@code list-domain}, attribute {@code resync=true}, its {@code state} when ldmd says it:
+ * {@code active} as started, {@code bound} as bound, {@code inactive} as defined), then
+ * {@code resynchronised}.
  *
  * <p>Categories: {@link LdmEventCategory#DOMAIN}, {@link LdmEventCategory#HARDWARE},
  * {@link LdmEventCategory#RESOURCE}, {@link LdmEventCategory#ALL}. ldmd has no progress
@@ -33,33 +47,28 @@ import org.virthooks.ldm.model.LdmEvent;
  *
  * <p>One supervisor thread and one reader thread per connection; {@link #close()} ends both.
  */
-public final class LdmEventSource implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LdmEventSource.class);
+public final class LdmEventSource implements EventFeed {
+  /** The request whose answer lists every domain: what resynchronisation asks. */
+  static final String LIST_DOMAIN = "list-domain";
 
   private final LdmClientConfig config;
   private final Set<LdmEventCategory> categories;
-  private final EventSink sink;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
   private final EventStamper stamper;
   private final LdmEventTranslator translator;
+  private final FeedSupervisor supervisor;
   private final Object lock = new Object();
-  private Thread supervisor;
-  private LdmConnection connection;
-  /** The socket of a connection still being set up, closed by {@link #close()} to abandon it. */
+  // the socket of a connection being set up: a daemon that accepted and then stays silent would
+  // hold the supervisor for the whole connect timeout; closing it under the handshake ends it now
   private Socket settingUp;
-  private boolean connected;
-  private boolean closed;
-  private int restored;
+  private boolean closing;
 
   private LdmEventSource(Builder b) {
     this.config = b.config;
     this.categories = Set.copyOf(b.categories);
-    this.sink = b.sink;
-    this.initialBackoff = b.initialBackoff;
-    this.maxBackoff = b.maxBackoff;
     this.stamper = new EventStamper(EventSource.of("ldm", config.address()), b.clock);
     this.translator = new LdmEventTranslator(stamper);
+    this.supervisor = new FeedSupervisor(stamper, b.sink, b.backoff,
+        "ldm-source-" + config.address(), this::connect, this::abortConnect);
   }
 
   /** A builder reading from ldmd as {@code config} says and publishing to {@code sink}. */
@@ -67,183 +76,142 @@ public final class LdmEventSource implements AutoCloseable {
     return new Builder(config, sink);
   }
 
-  /** The source every event of this instance carries ({@code ldm:host:port}). */
-  public EventSource eventSource() {
+  @Override
+  public EventSource source() {
     return stamper.source();
   }
 
+  @Override
+  public FeedState state() {
+    return supervisor.state();
+  }
+
   /** Starts the supervisor thread; returns at once. Connection failures are retried, never thrown. */
+  @Override
   public LdmEventSource start() {
-    synchronized (lock) {
-      if (supervisor != null || closed) {
-        throw new IllegalStateException(closed ? "closed" : "already started");
-      }
-      supervisor = new Thread(this::supervise, "ldm-source-" + config.address());
-      supervisor.setDaemon(true);
-      supervisor.start();
-    }
+    supervisor.start();
     return this;
   }
 
   /** True while connected and registered. */
   public boolean isConnected() {
-    synchronized (lock) {
-      return connected;
-    }
+    return supervisor.state() == FeedState.CONNECTED;
   }
 
-  /** How many times the connection was restored after a loss. */
-  public int restoredCount() {
-    synchronized (lock) {
-      return restored;
-    }
+  @Override
+  public long reconnections() {
+    return supervisor.reconnections();
   }
 
-  /** Waits until connected and registered; false when {@code timeout} passes first. */
+  @Override
   public boolean awaitConnected(Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      while (!connected) {
-        long left = end - System.nanoTime();
-        if (left <= 0 || closed) {
-          return connected;
-        }
-        lock.wait(Math.max(1, left / 1_000_000));
-      }
-      return true;
-    }
+    return supervisor.awaitConnected(timeout);
   }
 
-  /**
-   * Closes the connection, or abandons the one being set up, and waits for every thread this
-   * source started to end.
-   */
+  @Override
+  public boolean resynchronise() {
+    return supervisor.resynchronise();
+  }
+
+  /** Closes the connection and waits for every thread this source started to end. */
   @Override
   public void close() {
-    Thread s;
-    LdmConnection c;
-    Socket pending;
     synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      connected = false;
-      s = supervisor;
-      c = connection;
-      pending = settingUp;
-      lock.notifyAll();
+      closing = true;
     }
-    if (c != null) {
-      c.close();
-    }
-    // a daemon that accepted and then stays silent would hold the supervisor for the whole
-    // connect timeout; closing the socket under the handshake ends it now
-    Xmpp.closeQuietly(pending);
-    if (s != null && s != Thread.currentThread()) {
-      try {
-        s.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    supervisor.close();
   }
 
-  private void supervise() {
-    int failures = 0;
-    boolean lost = false;
-    while (!isClosed()) {
-      LdmConnection c = null;
-      try {
-        c = LdmConnection.open(config, this::onEvent, this::settingUp);
-        synchronized (lock) {
-          settingUp = null;
-          if (closed) {
-            c.close();
-            return;
-          }
-          connection = c;
-        }
-        c.register(categories);
-        synchronized (lock) {
-          connected = true;
-          if (lost) {
-            restored++;
-          }
-          lock.notifyAll();
-        }
-        if (lost) {
-          publish(SourceEvent.Kind.CONNECTION_RESTORED, "connected to " + config.address()
-              + " and registered for " + categories + " again");
-          lost = false;
-        }
-        failures = 0;
-        Throwable why = c.closedFuture().join();
-        if (isClosed()) {
-          return;
-        }
-        markDisconnected();
-        lost = true;
-        publish(SourceEvent.Kind.CONNECTION_LOST, why == null ? "connection closed" : why.getMessage());
-      } catch (IOException | LdmRequestException | RuntimeException e) {
-        if (c != null) {
-          c.close();
-        }
-        markDisconnected();
-        if (isClosed()) {
-          return;
-        }
-        LOG.warn("ldmd at {}: {}", config.address(), e.getMessage());
-        if (!lost) {
-          lost = true;
-          publish(SourceEvent.Kind.CONNECTION_LOST, e.getMessage());
-        }
-      }
-      failures++;
-      sleep(backoff(failures));
-    }
-  }
-
-  /** Exponential from the initial backoff up to the maximum, then between half and all of it. */
-  Duration backoff(int failures) {
-    long base = initialBackoff.toMillis() << Math.min(20, Math.max(0, failures - 1));
-    long capped = Math.min(maxBackoff.toMillis(), base);
-    // "equal jitter": clients that lost the same ldmd do not come back in lockstep
-    long half = capped / 2;
-    return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
-  }
-
-  private void sleep(Duration d) {
-    long end = System.nanoTime() + d.toNanos();
+  private FeedSupervisor.Session connect() throws IOException, LdmRequestException {
+    LdmConnection c = LdmConnection.open(config, this::onEvent, this::settingUp);
     synchronized (lock) {
-      while (!closed) {
-        long left = end - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        try {
-          lock.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          closed = true;
-          return;
-        }
-      }
-    }
-  }
-
-  private void markDisconnected() {
-    synchronized (lock) {
-      connected = false;
-      connection = null;
       settingUp = null;
     }
+    try {
+      c.register(categories);
+    } catch (IOException | LdmRequestException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return new Session(c);
+  }
+
+  /** A registered connection to ldmd. */
+  private final class Session implements FeedSupervisor.Session {
+    private final LdmConnection connection;
+
+    Session(LdmConnection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public Throwable awaitEnd() throws InterruptedException {
+      try {
+        return connection.closedFuture().get();
+      } catch (ExecutionException e) {
+        return e.getCause();
+      }
+    }
+
+    @Override
+    public int publishCurrentState(EventSink sink) throws IOException, LdmRequestException {
+      LdmInterface r = connection.requestOrThrow(LIST_DOMAIN);
+      int n = 0;
+      for (Cmd cmd : r.getCommands()) {
+        for (Data d : cmd.getData()) {
+          if (d.getEnvelope() == null) {
+            continue;
+          }
+          for (Content c : d.getEnvelope().getContents()) {
+            if (c.getId() == null || c.getId().isBlank()) {
+              continue;
+            }
+            sink.publish(current(c));
+            n++;
+          }
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public void close() {
+      connection.close();
+    }
+  }
+
+  /** A domain of a {@code list-domain} answer as the event of the state it is in. */
+  private DomainEvent current(Content c) {
+    String state = null;
+    for (Section s : c.getSections()) {
+      for (Item i : s.getItems()) {
+        if ("ldom_info".equals(i.getOtherResourceType())) {
+          for (GenericProperty p : i.getProperties()) {
+            if ("state".equals(p.getKey())) {
+              state = p.getValue();
+            }
+          }
+        }
+      }
+    }
+    Map<String, String> a = new LinkedHashMap<>();
+    a.put("resync", "true");
+    if (state != null) {
+      a.put("state", state);
+    }
+    DomainEvent.Kind kind = state == null ? DomainEvent.Kind.OTHER : switch (state) {
+      case "active" -> DomainEvent.Kind.STARTED;
+      case "bound" -> DomainEvent.Kind.BOUND;
+      case "inactive" -> DomainEvent.Kind.DEFINED;
+      default -> DomainEvent.Kind.OTHER;
+    };
+    return DomainEvent.of(stamper.next(LIST_DOMAIN, a), DomainRef.of(c.getId()), kind, state);
   }
 
   /** Keeps the socket of the connection being set up for {@link #close()}; closes it if too late. */
   private void settingUp(Socket socket) {
     synchronized (lock) {
-      if (!closed) {
+      if (!closing) {
         settingUp = socket;
         return;
       }
@@ -251,25 +219,19 @@ public final class LdmEventSource implements AutoCloseable {
     Xmpp.closeQuietly(socket);
   }
 
-  private boolean isClosed() {
+  private void abortConnect() {
+    Socket s;
     synchronized (lock) {
-      return closed;
+      s = settingUp;
+      settingUp = null;
     }
+    Xmpp.closeQuietly(s);
   }
 
   private void onEvent(LdmEvent event) {
     List<VirtEvent> out = translator.translate(event);
     for (VirtEvent e : out) {
-      sink.publish(e);
-    }
-  }
-
-  private void publish(SourceEvent.Kind kind, String message) {
-    try {
-      sink.publish(SourceEvent.of(stamper.next(kind == SourceEvent.Kind.CONNECTION_LOST
-          ? "connection-lost" : "connection-restored"), kind, message));
-    } catch (RuntimeException e) {
-      LOG.warn("event sink failed on {}", kind, e);
+      supervisor.publish(e);
     }
   }
 
@@ -278,8 +240,7 @@ public final class LdmEventSource implements AutoCloseable {
     private final LdmClientConfig config;
     private final EventSink sink;
     private Set<LdmEventCategory> categories = EnumSet.of(LdmEventCategory.ALL);
-    private Duration initialBackoff = Duration.ofSeconds(1);
-    private Duration maxBackoff = Duration.ofSeconds(60);
+    private Backoff backoff = Backoff.DEFAULT;
     private Clock clock = Clock.systemUTC();
 
     private Builder(LdmClientConfig config, EventSink sink) {
@@ -298,11 +259,7 @@ public final class LdmEventSource implements AutoCloseable {
 
     /** The first reconnection delay (1 s by default) and the largest (60 s). */
     public Builder backoff(Duration initial, Duration max) {
-      if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
-        throw new IllegalArgumentException("backoff must be positive and max >= initial");
-      }
-      this.initialBackoff = initial;
-      this.maxBackoff = max;
+      this.backoff = new Backoff(initial, max);
       return this;
     }
 
