@@ -322,7 +322,7 @@ public final class LibvirtCommand implements Runnable {
             return 2;
           }
         }
-        out.println(r.message());
+        out.println(r.install().message());
         return 0;
       } catch (IOException | IllegalArgumentException e) {
         err.println("install: " + e.getMessage());

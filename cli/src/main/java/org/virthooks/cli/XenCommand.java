@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.virthooks.core.hotplug.HotplugHandler;
+import org.virthooks.core.install.ScriptInstaller;
 import org.virthooks.core.relay.RelayClientScript;
 import org.virthooks.core.relay.RelayServer;
 import org.virthooks.core.relay.UnreachablePolicy;
@@ -211,7 +212,7 @@ public final class XenCommand implements Runnable {
       Path target = scriptsDir.resolve(name);
       if (mode.equals("relay")) {
         // libxl kills a script at 40 s: the client gives up a little before that
-        RelayClientScript.install(target, RelayClientScript.render(socket, onUnreachable,
+        ScriptInstaller.install(target, RelayClientScript.render(socket, onUnreachable,
             Duration.ofSeconds(35), XenHotplugRunner.ENVIRONMENT));
         spec.commandLine().getOut().println("wrote " + target + " relaying to " + socket
             + " (run 'virthooks xen hotplug-relay --socket " + socket + "' or embed a RelayServer;"

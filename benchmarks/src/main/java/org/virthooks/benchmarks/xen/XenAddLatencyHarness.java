@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.virthooks.core.install.ScriptInstaller;
 import org.virthooks.core.relay.RelayClientScript;
 import org.virthooks.core.relay.RelayServer;
 import org.virthooks.core.relay.UnreachablePolicy;
@@ -45,7 +46,7 @@ public final class XenAddLatencyHarness {
     jvmLauncher.toFile().setExecutable(true);
     Path sock = dir.resolve("relay.sock");
     Path relayClient = dir.resolve("block-relay");
-    RelayClientScript.install(relayClient, RelayClientScript.render(sock, UnreachablePolicy.REFUSE,
+    ScriptInstaller.install(relayClient, RelayClientScript.render(sock, UnreachablePolicy.REFUSE,
         Duration.ofSeconds(35), XenHotplugRunner.ENVIRONMENT));
     try (XenstoreServer xs = XenstoreServer.start(dir.resolve("xs.sock"));
         XenHotplugRunner runner = XenHotplugRunner.builder()
