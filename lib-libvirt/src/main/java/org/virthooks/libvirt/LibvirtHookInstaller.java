@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.virthooks.core.install.InstallResult;
 import org.virthooks.core.install.ScriptInstaller;
+import org.virthooks.core.install.ShellLauncher;
 import org.virthooks.core.relay.DecisionPoints;
 import org.virthooks.core.relay.RelayClientScript;
 import org.virthooks.core.relay.UnreachablePolicy;
@@ -77,14 +78,9 @@ public final class LibvirtHookInstaller {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("launcher command must not be empty");
     }
-    StringBuilder s = new StringBuilder("#!/bin/sh\n")
-        .append(ScriptInstaller.marker("jvm launcher")).append('\n')
-        .append("# libvirt runs this hook script; it answers the call in a fresh JVM.\n")
-        .append("exec");
-    for (String c : command) {
-      s.append(' ').append(quote(c));
-    }
-    return s.append(" \"$0\" \"$@\"\n").toString();
+    return ShellLauncher.render("jvm launcher",
+        "libvirt runs this hook script; it answers the call in a fresh JVM.",
+        ShellLauncher.words(command) + " \"$0\" \"$@\"");
   }
 
   private static Result install(Path target, HookDriver driver, Path hooksDir, String text)
@@ -128,9 +124,5 @@ public final class LibvirtHookInstaller {
       }
     }
     return false;
-  }
-
-  private static String quote(String s) {
-    return s.matches("[A-Za-z0-9_./:=+,@%-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 }
