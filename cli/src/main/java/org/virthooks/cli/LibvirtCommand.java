@@ -243,11 +243,8 @@ public final class LibvirtCommand implements Runnable {
         + "(default: daemon domain network).")
     String eventsSet;
 
-    @Option(names = "--jar", description = "jvm mode: the virthooks-cli jar (default: this one).")
-    Path jar;
-
-    @Option(names = "--java", description = "jvm mode: the java to run (default: this one).")
-    Path java;
+    @CommandLine.Mixin
+    LauncherJvm jvm;
 
     @Option(names = "--cds", paramLabel = "FILE", description = "jvm mode: write an application "
         + "class-data sharing archive to FILE now and start every call with it (start-up drops "
@@ -285,13 +282,8 @@ public final class LibvirtCommand implements Runnable {
                 socket != null ? socket : DEFAULT_SOCKET, policy, Duration.ofSeconds(timeout));
           }
           case "jvm" -> {
-            Path jarPath = jar != null ? jar : ownJar();
-            if (jarPath == null) {
-              err.println("install: cannot tell which jar this is; give --jar");
-              return 1;
-            }
-            String javaCmd = java != null ? java.toString()
-                : ProcessHandle.current().info().command().orElse("java");
+            Path jarPath = jvm.jarPath();
+            String javaCmd = jvm.javaCommand();
             // start-up is the cost of every call: C1 only, serial GC, class-data sharing
             List<String> cmd = new ArrayList<>(List.of(javaCmd, "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC", "-Xshare:auto"));
@@ -304,7 +296,7 @@ public final class LibvirtCommand implements Runnable {
                     + "installing without it");
               }
             }
-            cmd.addAll(List.of("-jar", jarPath.toAbsolutePath().toString(), "libvirt", "hook"));
+            cmd.addAll(List.of("-jar", jarPath.toString(), "libvirt", "hook"));
             if (deadline != null) {
               cmd.addAll(List.of("--deadline", deadline));
             }
@@ -322,7 +314,7 @@ public final class LibvirtCommand implements Runnable {
             return 2;
           }
         }
-        out.println(r.message());
+        out.println(r.install().message());
         return 0;
       } catch (IOException | IllegalArgumentException e) {
         err.println("install: " + e.getMessage());
@@ -356,16 +348,6 @@ public final class LibvirtCommand implements Runnable {
         return "interrupted";
       }
     }
-
-    private static Path ownJar() {
-      try {
-        Path p = Path.of(LibvirtCommand.class.getProtectionDomain().getCodeSource().getLocation()
-            .toURI());
-        return p.toString().endsWith(".jar") ? p : null;
-      } catch (Exception e) {
-        return null;
-      }
-    }
   }
 
   /** {@code uninstall}: removes the hook script if virthooks wrote it. */
@@ -382,14 +364,8 @@ public final class LibvirtCommand implements Runnable {
       if (d == null) {
         return 2;
       }
-      try {
-        spec.commandLine().getOut().println(LibvirtHookInstaller.uninstall(hooksDir, d, name)
-            .message());
-        return 0;
-      } catch (IOException | IllegalArgumentException e) {
-        err.println("uninstall: " + e.getMessage());
-        return 1;
-      }
+      return InstallerCall.print(spec, "uninstall",
+          () -> LibvirtHookInstaller.uninstall(hooksDir, d, name).message());
     }
   }
 }

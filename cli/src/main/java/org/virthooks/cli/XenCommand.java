@@ -1,11 +1,9 @@
 package org.virthooks.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,13 +12,13 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.virthooks.core.hotplug.HotplugHandler;
-import org.virthooks.core.relay.RelayClientScript;
 import org.virthooks.core.relay.RelayServer;
 import org.virthooks.core.relay.UnreachablePolicy;
 import org.virthooks.core.script.ScriptInvocation;
 import org.virthooks.core.script.ScriptResult;
 import org.virthooks.xen.NetworkHandler;
 import org.virthooks.xen.StockBlockHandler;
+import org.virthooks.xen.XenHotplugInstaller;
 import org.virthooks.xen.XenHotplugRunner;
 import org.virthooks.xen.testing.XenstoreServer;
 import picocli.CommandLine;
@@ -32,7 +30,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "xen", description = "Xen: hotplug scripts in Java, and an in-memory xenstore.",
     mixinStandardHelpOptions = true,
     subcommands = {XenCommand.Server.class, XenCommand.Hotplug.class, XenCommand.HotplugRelay.class,
-        XenCommand.Install.class})
+        XenCommand.Install.class, XenCommand.Uninstall.class})
 public final class XenCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -173,32 +171,30 @@ public final class XenCommand implements Runnable {
   /** Where relay clients and the relay server meet unless told otherwise. */
   static final String DEFAULT_RELAY_SOCKET = "/run/virthooks/xen-hotplug.sock";
 
-  /** {@code virthooks xen install}: writes the launcher libxl execs. */
-  @Command(name = "install", mixinStandardHelpOptions = true,
-      description = "Write a hotplug script launcher into the Xen scripts directory; use it "
-          + "with script=<name> in a diskspec.")
-  static final class Install implements Callable<Integer> {
+  /** Options both install and uninstall take. */
+  static class Where {
     @Option(names = "--scripts-dir", required = true,
         description = "Where libxl looks for scripts, usually /etc/xen/scripts.")
     Path scriptsDir;
 
-    @Option(names = "--name", defaultValue = "block-virthooks",
+    @Option(names = "--name", defaultValue = XenHotplugInstaller.DEFAULT_NAME,
         description = "The script's name (default: ${DEFAULT-VALUE}).")
     String name;
+  }
 
+  /** {@code virthooks xen install}: writes the script libxl execs. */
+  @Command(name = "install", mixinStandardHelpOptions = true,
+      description = "Write a hotplug script into the Xen scripts directory; use it with "
+          + "script=<name> in a diskspec. Idempotent; replaces a script virthooks wrote (either "
+          + "mode), never one it did not: there is no switch that would.")
+  static final class Install extends Where implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "jvm",
         description = "jvm: a fresh JVM per call; relay: into a running JVM (default: "
             + "${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--jar", description = "The virthooks-cli jar (default: this one).")
-    Path jar;
-
-    @Option(names = "--java", description = "The java to run (default: this one).")
-    Path java;
-
-    @Option(names = "--force", description = "Replace an existing script of that name.")
-    boolean force;
+    @CommandLine.Mixin
+    LauncherJvm jvm;
 
     @Option(names = "--socket", defaultValue = DEFAULT_RELAY_SOCKET,
         description = "relay mode: the relay server's socket (default: ${DEFAULT-VALUE}).")
@@ -213,70 +209,36 @@ public final class XenCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
-      PrintWriter err = spec.commandLine().getErr();
-      if (!mode.equals("jvm") && !mode.equals("relay")) {
-        err.println("install: unknown --mode '" + mode + "' (expected jvm or relay)");
-        return 2;
-      }
-      if (!name.matches("[A-Za-z0-9._-]+")) {
-        err.println("install: --name must be a plain file name: '" + name + "'");
-        return 2;
-      }
-      if (!Files.isDirectory(scriptsDir)) {
-        err.println("install: " + scriptsDir + " is not a directory");
-        return 1;
-      }
-      Path target = scriptsDir.resolve(name);
-      if (mode.equals("relay")) {
-        // libxl kills a script at 40 s: the client gives up a little before that
-        RelayClientScript.install(target, RelayClientScript.render(socket, onUnreachable,
-            Duration.ofSeconds(35), XenHotplugRunner.ENVIRONMENT));
-        spec.commandLine().getOut().println("wrote " + target + " relaying to " + socket
-            + " (run 'virthooks xen hotplug-relay --socket " + socket + "' or embed a RelayServer;"
-            + " use script=" + name + " in the disk specification)");
-        return 0;
-      }
-      if (Files.exists(target) && !force) {
-        err.println("install: " + target + " exists; use --force to replace it");
-        return 1;
-      }
-      Path jarPath = jar != null ? jar : ownJar();
-      if (jarPath == null) {
-        err.println("install: cannot tell which jar this is; give --jar");
-        return 1;
-      }
-      String javaCmd = java != null ? java.toString()
-          : ProcessHandle.current().info().command().orElse("java");
-      Files.writeString(target, launcher(javaCmd, jarPath.toAbsolutePath()));
-      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
-      spec.commandLine().getOut().println("wrote " + target + " (use script=" + name
-          + " in the disk specification)");
-      return 0;
+    public Integer call() {
+      String use = "; use script=" + name + " in the disk specification";
+      return switch (mode) {
+        case "relay" -> InstallerCall.print(spec, "install", () -> XenHotplugInstaller
+            .installRelay(scriptsDir, name, socket, onUnreachable).message() + use
+            + "; it relays to " + socket + ": run 'virthooks xen hotplug-relay --socket " + socket
+            + "' or embed a RelayServer");
+        case "jvm" -> InstallerCall.print(spec, "install", () -> XenHotplugInstaller
+            .installJvm(scriptsDir, name, jvm.javaCommand(),
+                List.of("-jar", jvm.jarPath().toString(), "xen", "hotplug")).message() + use);
+        default -> {
+          spec.commandLine().getErr().println("install: unknown --mode '" + mode
+              + "' (expected jvm or relay)");
+          yield 2;
+        }
+      };
     }
+  }
 
-    /** The launcher: C1 only and class-data sharing, since start-up counts against 40 s. */
-    static String launcher(String javaCmd, Path jarPath) {
-      return "#!/bin/sh\n"
-          + "# Written by 'virthooks xen install': libxl runs this as a hotplug script;\n"
-          + "# it serves the call in a fresh JVM with the handler found on the class path.\n"
-          + "exec " + quote(javaCmd) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
-          + " ${VIRTHOOKS_JAVA_OPTS:-} -jar " + quote(jarPath.toString())
-          + " xen hotplug \"$@\"\n";
-    }
+  /** {@code virthooks xen uninstall}: removes the script if virthooks wrote it. */
+  @Command(name = "uninstall", mixinStandardHelpOptions = true,
+      description = "Remove a hotplug script that 'xen install' wrote; never one it did not.")
+  static final class Uninstall extends Where implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-    private static String quote(String s) {
-      return "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    private static Path ownJar() {
-      try {
-        Path p = Path.of(XenCommand.class.getProtectionDomain().getCodeSource().getLocation()
-            .toURI());
-        return p.toString().endsWith(".jar") ? p : null;
-      } catch (Exception e) {
-        return null;
-      }
+    @Override
+    public Integer call() {
+      return InstallerCall.print(spec, "uninstall",
+          () -> XenHotplugInstaller.uninstall(scriptsDir, name).message());
     }
   }
 }

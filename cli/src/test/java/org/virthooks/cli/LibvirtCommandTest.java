@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
+import org.virthooks.core.install.ScriptInstaller;
 import org.virthooks.core.relay.RelayClient;
-import org.virthooks.core.relay.RelayClientScript;
 import org.virthooks.core.relay.UnreachablePolicy;
 import org.virthooks.core.script.ScriptInvocation;
 import org.virthooks.core.script.ScriptResult;
@@ -105,7 +105,7 @@ class LibvirtCommandTest {
     assertThat(first.out()).contains("send it SIGHUP");
     Path script = hooks.resolve("qemu.d/50-virthooks");
     assertThat(Files.isExecutable(script)).isTrue();
-    assertThat(RelayClientScript.isOurs(script)).isTrue();
+    assertThat(ScriptInstaller.isOurs(script)).isTrue();
     Run again = run("libvirt", "install", "--driver", "qemu", "--hooks-dir", hooks.toString(),
         "--socket", dir.resolve("r.sock").toString());
     assertThat(again.out()).contains("already installed");

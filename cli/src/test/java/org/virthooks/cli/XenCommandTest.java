@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -127,28 +129,88 @@ class XenCommandTest {
     assertThat(r.err()).contains("neither HOTPLUG_PATH nor XENBUS_PATH");
   }
 
+  private Run install(String... args) {
+    List<String> a = new ArrayList<>(List.of("xen", "install", "--scripts-dir", dir.toString()));
+    a.addAll(List.of(args));
+    return run(VirthooksCommand.commandLine(), a.toArray(String[]::new));
+  }
+
+  private List<String> files() throws Exception {
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
   @Test
   void installWritesAnExecutableLauncher() throws Exception {
     Path jar = dir.resolve("virthooks-cli.jar");
-    Run r = run(VirthooksCommand.commandLine(), "xen", "install", "--scripts-dir",
-        dir.toString(), "--name", "block-virthooks", "--jar", jar.toString(), "--java",
+    Run r = install("--name", "block-virthooks", "--jar", jar.toString(), "--java",
         "/usr/bin/java");
     assertThat(r.status()).as(r.err()).isZero();
     Path script = dir.resolve("block-virthooks");
     assertThat(Files.isExecutable(script)).isTrue();
-    assertThat(Files.readString(script)).startsWith("#!/bin/sh\n")
-        .contains("exec '/usr/bin/java' -XX:TieredStopAtLevel=1")
-        .contains("-jar '" + jar + "' xen hotplug \"$@\"");
+    assertThat(Files.readString(script)).startsWith("#!/bin/sh\n# Written by virthooks")
+        .contains("exec /usr/bin/java -XX:TieredStopAtLevel=1")
+        .contains("${VIRTHOOKS_JAVA_OPTS:-} -jar " + jar + " xen hotplug \"$@\"");
 
-    Run again = run(VirthooksCommand.commandLine(), "xen", "install", "--scripts-dir",
-        dir.toString(), "--jar", jar.toString());
-    assertThat(again.status()).isEqualTo(1);
-    assertThat(again.err()).contains("exists; use --force");
+    Run again = install("--jar", jar.toString(), "--java", "/usr/bin/java");
+    assertThat(again.status()).as(again.err()).isZero();
+    assertThat(again.out()).contains("already installed");
 
-    Run bad = run(VirthooksCommand.commandLine(), "xen", "install", "--scripts-dir",
-        dir.toString(), "--name", "other", "--mode", "teleport");
+    // no switch replaces a script virthooks did not write
+    Run force = install("--jar", jar.toString(), "--force");
+    assertThat(force.status()).isEqualTo(2);
+    assertThat(force.err()).contains("Unknown option: '--force'");
+
+    Run bad = install("--name", "other", "--mode", "teleport");
     assertThat(bad.status()).isEqualTo(2);
     assertThat(bad.err()).contains("unknown --mode 'teleport'");
+    assertThat(files()).containsExactly("block-virthooks");
+  }
+
+  @Test
+  void aJvmLauncherIsReplacedByARelayInstallAndBack() throws Exception {
+    Run jvm = install("--jar", dir.resolve("virthooks-cli.jar").toString());
+    assertThat(jvm.status()).as(jvm.err()).isZero();
+    Run relay = install("--mode", "relay", "--socket", dir.resolve("x.sock").toString());
+    assertThat(relay.status()).as(relay.err()).isZero();
+    Path script = dir.resolve("block-virthooks");
+    assertThat(Files.readString(script)).startsWith("#!/usr/bin/perl\n");
+    Run back = install("--jar", dir.resolve("virthooks-cli.jar").toString());
+    assertThat(back.status()).as(back.err()).isZero();
+    assertThat(Files.readString(script)).startsWith("#!/bin/sh\n");
+    assertThat(files()).containsExactly("block-virthooks");
+  }
+
+  @Test
+  void aScriptVirthooksDidNotWriteIsNeverReplacedOrRemoved() throws Exception {
+    Path admin = dir.resolve("block");
+    Files.writeString(admin, "#!/bin/sh\n# the stock block script\n");
+    Run relay = install("--name", "block", "--mode", "relay");
+    assertThat(relay.status()).isEqualTo(1);
+    assertThat(relay.err()).contains("was not written by virthooks");
+    Run jvm = install("--name", "block", "--jar", dir.resolve("virthooks-cli.jar").toString());
+    assertThat(jvm.status()).isEqualTo(1);
+    assertThat(jvm.err()).contains("was not written by virthooks");
+    Run un = run(VirthooksCommand.commandLine(), "xen", "uninstall", "--scripts-dir",
+        dir.toString(), "--name", "block");
+    assertThat(un.status()).isEqualTo(1);
+    assertThat(un.err()).contains("not removing it");
+    assertThat(Files.readString(admin)).isEqualTo("#!/bin/sh\n# the stock block script\n");
+  }
+
+  @Test
+  void uninstallRemovesTheScriptItWrote() throws Exception {
+    assertThat(install("--mode", "relay").status()).isZero();
+    Run un = run(VirthooksCommand.commandLine(), "xen", "uninstall", "--scripts-dir",
+        dir.toString());
+    assertThat(un.status()).as(un.err()).isZero();
+    assertThat(un.out()).contains("removed " + dir.resolve("block-virthooks"));
+    assertThat(files()).isEmpty();
+    Run again = run(VirthooksCommand.commandLine(), "xen", "uninstall", "--scripts-dir",
+        dir.toString());
+    assertThat(again.status()).isZero();
+    assertThat(again.out()).contains("is not installed");
   }
 
   @Test
@@ -159,13 +221,8 @@ class XenCommandTest {
     assertThat(r.status()).as(r.err()).isZero();
     Path script = dir.resolve("block-relayed");
     assertThat(Files.readString(script)).startsWith("#!/usr/bin/perl\n")
-        .contains("my $policy = 'refuse';").contains("'XENBUS_PATH'");
-    // someone else's script of that name is never overwritten
-    Files.writeString(dir.resolve("block"), "#!/bin/sh\n");
-    Run foreign = run(VirthooksCommand.commandLine(), "xen", "install", "--scripts-dir",
-        dir.toString(), "--name", "block", "--mode", "relay", "--socket", sock.toString());
-    assertThat(foreign.status()).isNotZero();
-    assertThat(Files.readString(dir.resolve("block"))).isEqualTo("#!/bin/sh\n");
+        .contains("my $policy = 'refuse';").contains("my $timeout = 35;")
+        .contains("'XENBUS_PATH'");
 
     AtomicInteger status = new AtomicInteger(-1);
     Thread t = new Thread(() -> status.set(VirthooksCommand.commandLine()

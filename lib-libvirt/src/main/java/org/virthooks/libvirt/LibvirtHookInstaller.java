@@ -1,12 +1,14 @@
 package org.virthooks.libvirt;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.virthooks.core.install.InstallResult;
+import org.virthooks.core.install.ScriptInstaller;
+import org.virthooks.core.install.ShellLauncher;
 import org.virthooks.core.relay.DecisionPoints;
 import org.virthooks.core.relay.RelayClientScript;
 import org.virthooks.core.relay.UnreachablePolicy;
@@ -21,37 +23,30 @@ import org.virthooks.core.relay.UnreachablePolicy;
  *   <li><b>jvm</b>: a {@code /bin/sh} launcher that execs a fresh JVM per call
  *       ({@link LibvirtHookMain} or {@code virthooks libvirt hook}; ~150 ms per call).
  * </ul>
- * Installing is idempotent (the same content is not rewritten) and never replaces a file that
- * virthooks did not write. libvirtd decides at start-up (and on SIGHUP) which drivers have hooks:
- * when a driver had none, libvirtd only sees the new script after a SIGHUP or a restart, which
- * {@link Result#needsSighup()} says.
+ * Both follow {@link ScriptInstaller}'s rules (idempotent, atomic, never replacing or removing a
+ * file that virthooks did not write). libvirtd decides at start-up (and on SIGHUP) which drivers
+ * have hooks: when a driver had none, libvirtd only sees the new script after a SIGHUP or a
+ * restart, which {@link Result#needsSighup()} says.
  */
 public final class LibvirtHookInstaller {
   /** The standard hooks directory. */
   public static final Path DEFAULT_HOOKS_DIR = Path.of("/etc/libvirt/hooks");
   /** The default script name: runs in the middle of others' scripts. */
   public static final String DEFAULT_NAME = "50-virthooks";
-  /** The marker of the jvm launcher (RelayClientScript.isOurs recognises it). */
-  static final String JVM_MARKER = "# Written by virthooks (jvm launcher); installers rewrite it.";
 
   private LibvirtHookInstaller() {}
 
   /**
-   * What an install or uninstall did.
+   * What an install did.
    *
-   * @param script the script's path
-   * @param changed false when it was already so (same content, or nothing to remove)
+   * @param install what happened to the script; its message also says what libvirtd needs
    * @param needsSighup true when libvirtd must get SIGHUP (or restart) to notice
-   * @param message one human-readable sentence
    */
-  public record Result(Path script, boolean changed, boolean needsSighup, String message) {}
+  public record Result(InstallResult install, boolean needsSighup) {}
 
   /** The path a driver's script of {@code name} goes to. */
   public static Path target(Path hooksDir, HookDriver driver, String name) {
-    if (!name.matches("[A-Za-z0-9._-]+") || name.startsWith(".")) {
-      throw new IllegalArgumentException("script name must be a plain file name: '" + name + "'");
-    }
-    return hooksDir.resolve(driver.scriptName() + ".d").resolve(name);
+    return ScriptInstaller.scriptIn(hooksDir.resolve(driver.scriptName() + ".d"), name);
   }
 
   /**
@@ -83,47 +78,29 @@ public final class LibvirtHookInstaller {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("launcher command must not be empty");
     }
-    StringBuilder s = new StringBuilder("#!/bin/sh\n").append(JVM_MARKER).append('\n')
-        .append("# libvirt runs this hook script; it answers the call in a fresh JVM.\n")
-        .append("exec");
-    for (String c : command) {
-      s.append(' ').append(quote(c));
-    }
-    return s.append(" \"$0\" \"$@\"\n").toString();
+    return ShellLauncher.render("jvm launcher",
+        "libvirt runs this hook script; it answers the call in a fresh JVM.",
+        ShellLauncher.words(command) + " \"$0\" \"$@\"");
   }
 
   private static Result install(Path target, HookDriver driver, Path hooksDir, String text)
       throws IOException {
     boolean hadHooks = driverHasHooks(hooksDir, driver);
-    if (Files.exists(target)) {
-      if (!RelayClientScript.isOurs(target)) {
-        throw new IOException(target + " exists and was not written by virthooks; "
-            + "not overwriting it (choose another --name)");
-      }
-      if (Files.readString(target, StandardCharsets.UTF_8).equals(text)
-          && Files.isExecutable(target)) {
-        return new Result(target, false, false, target + " is already installed");
-      }
+    InstallResult r = ScriptInstaller.install(target, text);
+    if (!r.changed()) {
+      return new Result(r, false);
     }
-    RelayClientScript.install(target, text);
     boolean sighup = !hadHooks;
-    return new Result(target, true, sighup, "installed " + target + (sighup
+    return new Result(new InstallResult(target, true, r.message() + (sighup
         ? "; libvirtd had no " + driver.scriptName() + " hook when it started: send it SIGHUP "
             + "(or restart it) so that it runs this one"
-        : "; libvirtd runs it from the next call on (no SIGHUP needed)"));
+        : "; libvirtd runs it from the next call on (no SIGHUP needed)")), sighup);
   }
 
-  /** Removes the script if virthooks wrote it. */
-  public static Result uninstall(Path hooksDir, HookDriver driver, String name) throws IOException {
-    Path target = target(hooksDir, driver, name);
-    if (!Files.exists(target)) {
-      return new Result(target, false, false, target + " is not installed");
-    }
-    if (!RelayClientScript.isOurs(target)) {
-      throw new IOException(target + " was not written by virthooks; not removing it");
-    }
-    Files.delete(target);
-    return new Result(target, true, false, "removed " + target);
+  /** Removes the script if virthooks wrote it (libvirtd needs no SIGHUP for that). */
+  public static InstallResult uninstall(Path hooksDir, HookDriver driver, String name)
+      throws IOException {
+    return ScriptInstaller.uninstall(target(hooksDir, driver, name));
   }
 
   /**
@@ -147,9 +124,5 @@ public final class LibvirtHookInstaller {
       }
     }
     return false;
-  }
-
-  private static String quote(String s) {
-    return s.matches("[A-Za-z0-9_./:=+,@%-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 }

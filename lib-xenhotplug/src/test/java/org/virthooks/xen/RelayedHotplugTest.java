@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.VirtEvent;
+import org.virthooks.core.install.ScriptInstaller;
 import org.virthooks.core.relay.RelayClientScript;
 import org.virthooks.core.relay.RelayServer;
 import org.virthooks.core.relay.UnreachablePolicy;
@@ -49,7 +50,7 @@ class RelayedHotplugTest {
 
   private Path installClient(UnreachablePolicy policy) throws Exception {
     Path script = dir.resolve("scripts/block-virthooks");
-    RelayClientScript.install(script, RelayClientScript.render(dir.resolve("relay.sock"), policy,
+    ScriptInstaller.install(script, RelayClientScript.render(dir.resolve("relay.sock"), policy,
         Duration.ofSeconds(20), XenHotplugRunner.ENVIRONMENT));
     return script;
   }

@@ -55,22 +55,22 @@ public final class HookLatencyHarness {
     List<String> plain = new ArrayList<>(fast);
     plain.addAll(tail);
     Path jvmScript = LibvirtHookInstaller.installJvm(hooks, HookDriver.QEMU, "60-jvm", plain)
-        .script();
+        .install().script();
     Path jsa = dir.resolve("hook.jsa");
     List<String> dump = new ArrayList<>(fast);
     dump.add("-XX:ArchiveClassesAtExit=" + jsa);
     dump.addAll(tail);
     Path dumpScript = LibvirtHookInstaller.installJvm(hooks, HookDriver.QEMU, "61-dump", dump)
-        .script();
+        .install().script();
     run(dumpScript, xml); // one call writes the archive
     List<String> cds = new ArrayList<>(fast);
     cds.add("-XX:SharedArchiveFile=" + jsa);
     cds.addAll(tail);
     Path cdsScript = LibvirtHookInstaller.installJvm(hooks, HookDriver.QEMU, "62-cds", cds)
-        .script();
+        .install().script();
     Path sock = dir.resolve("relay.sock");
     Path relayScript = LibvirtHookInstaller.installRelay(hooks, HookDriver.QEMU, "50-relay", sock,
-        UnreachablePolicy.REFUSE, Duration.ofSeconds(10)).script();
+        UnreachablePolicy.REFUSE, Duration.ofSeconds(10)).install().script();
     try (HookRegistry registry = HookRegistry.create()) {
       registry.register(LibvirtHookPoints.DOMAIN_START, "bench", c -> Verdict.proceed());
       // as 'virthooks relay serve' does: the server's parsing is compiled before the first call

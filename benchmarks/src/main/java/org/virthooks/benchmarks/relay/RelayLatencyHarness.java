@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.virthooks.core.install.ScriptInstaller;
 import org.virthooks.core.relay.RelayClientScript;
 import org.virthooks.core.relay.RelayServer;
 import org.virthooks.core.relay.UnreachablePolicy;
@@ -30,7 +31,7 @@ public final class RelayLatencyHarness {
     Files.setPosixFilePermissions(noop, PosixFilePermissions.fromString("rwx------"));
     Path sock = dir.resolve("relay.sock");
     Path client = dir.resolve("qemu.d/50-virthooks");
-    RelayClientScript.install(client, RelayClientScript.render(sock, UnreachablePolicy.REFUSE,
+    ScriptInstaller.install(client, RelayClientScript.render(sock, UnreachablePolicy.REFUSE,
         Duration.ofSeconds(10), List.of()));
     String xml = "<domain type='qemu'><name>bench</name><uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0"
         + "</uuid><memory unit='KiB'>65536</memory></domain>";

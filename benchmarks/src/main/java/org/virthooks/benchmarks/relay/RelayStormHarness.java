@@ -56,7 +56,7 @@ public final class RelayStormHarness {
       awaitListening(server);
       Path hook = LibvirtHookInstaller.installRelay(dir.resolve("hooks"), HookDriver.QEMU,
           LibvirtHookInstaller.DEFAULT_NAME, sock, UnreachablePolicy.PROCEED,
-          Duration.ofSeconds(30)).script();
+          Duration.ofSeconds(30)).install().script();
       byte[] xml = ("<domain type='kvm'><name>guest</name><uuid>4dea22b3-1d52-d8f3-2516-"
           + "782e98ab3fa0</uuid><memory unit='KiB'>65536</memory><vcpu>1</vcpu><os><type>hvm"
           + "</type></os><devices><disk type='file' device='disk'><source file='/x'/><target "

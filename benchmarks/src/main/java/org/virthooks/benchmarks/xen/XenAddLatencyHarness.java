@@ -3,14 +3,13 @@ package org.virthooks.benchmarks.xen;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.virthooks.core.relay.RelayClientScript;
 import org.virthooks.core.relay.RelayServer;
 import org.virthooks.core.relay.UnreachablePolicy;
+import org.virthooks.xen.XenHotplugInstaller;
 import org.virthooks.xen.XenHotplugRunner;
 import org.virthooks.xen.testing.XenstoreServer;
 
@@ -39,14 +38,12 @@ public final class XenAddLatencyHarness {
     Path dir = Files.createTempDirectory("virthooks-xen-bench");
     Path device = List.of("/dev/loop0", "/dev/sda", "/dev/vda").stream().map(Path::of)
         .filter(Files::exists).findFirst().orElseThrow();
-    Path jvmLauncher = dir.resolve("block-jvm");
-    Files.writeString(jvmLauncher, "#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "
-        + "-Xshare:auto -jar '" + cliJar.toAbsolutePath() + "' xen hotplug \"$@\"\n");
-    jvmLauncher.toFile().setExecutable(true);
+    // the scripts 'virthooks xen install' writes, in both modes
+    Path jvmLauncher = XenHotplugInstaller.installJvm(dir, "block-jvm", "java",
+        List.of("-jar", cliJar.toAbsolutePath().toString(), "xen", "hotplug")).script();
     Path sock = dir.resolve("relay.sock");
-    Path relayClient = dir.resolve("block-relay");
-    RelayClientScript.install(relayClient, RelayClientScript.render(sock, UnreachablePolicy.REFUSE,
-        Duration.ofSeconds(35), XenHotplugRunner.ENVIRONMENT));
+    Path relayClient = XenHotplugInstaller.installRelay(dir, "block-relay", sock,
+        UnreachablePolicy.REFUSE).script();
     try (XenstoreServer xs = XenstoreServer.start(dir.resolve("xs.sock"));
         XenHotplugRunner runner = XenHotplugRunner.builder()
             .blockHandler(new org.virthooks.xen.StockBlockHandler()).build();

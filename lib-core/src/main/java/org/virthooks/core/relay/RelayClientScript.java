@@ -1,15 +1,11 @@
 package org.virthooks.core.relay;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.virthooks.core.hook.DocumentLimit;
+import org.virthooks.core.install.ScriptInstaller;
 import org.virthooks.core.internal.Checks;
 
 /**
@@ -27,10 +23,10 @@ import org.virthooks.core.internal.Checks;
  * over {@link DocumentLimit} is refused there too, before anything is sent; stdin that does not
  * end within the timeout likewise. At other calls (after-points) those failures follow the
  * policy, as an unreachable relay does.
+ *
+ * <p>It carries virthooks' marker line; install it with {@link ScriptInstaller}.
  */
 public final class RelayClientScript {
-  /** The line that marks a file as written by virthooks, so installers never overwrite others' scripts. */
-  public static final String MARKER = "# Written by virthooks (relay client); installers rewrite it.";
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private RelayClientScript() {}
@@ -72,7 +68,7 @@ public final class RelayClientScript {
       names.append(names.length() == 0 ? "" : ", ").append('\'').append(name).append('\'');
     }
     return "#!/usr/bin/perl\n"
-        + MARKER + "\n"
+        + ScriptInstaller.marker("relay client") + "\n"
         + "# Relays this hook call to the virthooks relay server; no modules, for a fast start.\n"
         + "# Fails closed: once connected, any failure refuses the calls that wait for a verdict.\n"
         + "my $socket = '" + perlQuote(socket.toAbsolutePath().toString()) + "';\n"
@@ -154,40 +150,6 @@ public final class RelayClientScript {
         + "binmode STDOUT; binmode STDERR;\n"
         + "print STDOUT $out; print STDERR $err;\n"
         + "exit($code < 0 || $code > 255 ? 1 : $code);\n";
-  }
-
-  /**
-   * Writes {@code text} to {@code target} as an executable (mode 0755), atomically, unless a file
-   * that virthooks did not write is there.
-   *
-   * @throws IOException when writing fails, or {@code target} is someone else's script
-   */
-  public static void install(Path target, String text) throws IOException {
-    if (Files.exists(target) && !isOurs(target)) {
-      throw new IOException(target + " exists and was not written by virthooks; not overwriting it");
-    }
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".virthooks-", ".tmp");
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  /** True when {@code file} carries virthooks' marker in its first lines. */
-  public static boolean isOurs(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      return false;
-    }
-    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      return lines.limit(3).anyMatch(l -> l.startsWith("# Written by virthooks"));
-    } catch (java.io.UncheckedIOException e) {
-      return false; // not text: certainly not ours
-    }
   }
 
   private static String perlQuote(String s) {

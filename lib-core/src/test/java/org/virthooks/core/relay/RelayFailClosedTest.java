@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.virthooks.core.hook.DocumentLimit;
+import org.virthooks.core.install.ScriptInstaller;
 import org.virthooks.core.internal.RelayWire;
 import org.virthooks.core.script.ScriptInvocation;
 import org.virthooks.core.script.ScriptResult;
@@ -70,7 +71,7 @@ class RelayFailClosedTest {
 
   private Path client(UnreachablePolicy policy, Duration timeout) throws IOException {
     Path script = dir.resolve("hooks/qemu.d/50-virthooks");
-    RelayClientScript.install(script, RelayClientScript.render(sock(), policy, timeout,
+    ScriptInstaller.install(script, RelayClientScript.render(sock(), policy, timeout,
         List.of("LC_ALL"), LIBVIRT_DOMAIN));
     return script;
   }
