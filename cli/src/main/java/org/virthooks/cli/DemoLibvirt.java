@@ -26,7 +26,11 @@ final class DemoLibvirt {
     try (Registration waiter = events.on(DomainEvent.class,
             e -> e.kind() == DomainEvent.Kind.UNDEFINED && e.domain().name().equals("demo-web"),
             e -> undefined.countDown());
-        LibvirtEventSource source = LibvirtEventSource.builder(URI).sink(events).start()) {
+        LibvirtEventSource source = LibvirtEventSource.builder(URI, events).build().start()) {
+      if (!source.awaitConnected(Duration.ofSeconds(10))) {
+        throw new IllegalStateException("cannot connect to " + URI + ": "
+            + source.lastFailure().orElse("no answer within 10 s"));
+      }
       Connect conn = new Connect(URI);
       try {
         Domain d = conn.domainDefineXML("<domain type='test'><name>demo-web</name>"

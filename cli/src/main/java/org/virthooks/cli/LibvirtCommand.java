@@ -115,11 +115,18 @@ public final class LibvirtCommand implements Runnable {
           }
         });
         try (UntilStopped until = new UntilStopped("virthooks-listen-stop", stop);
-            LibvirtEventSource source = LibvirtEventSource.builder(uri).sink(dispatcher)
-                .domainEvents(ids).networkEvents(network).enrich(enrich).start()) {
+            LibvirtEventSource source = LibvirtEventSource.builder(uri, dispatcher)
+                .domainEvents(ids).networkEvents(network).enrich(enrich).build().start()) {
+          // a wrong URI should say so rather than retry forever; once connected, the feed
+          // reconnects on its own
+          if (!source.awaitConnected(java.time.Duration.ofSeconds(10))) {
+            err.println("listen: cannot connect to libvirt at " + uri + ": "
+                + source.lastFailure().orElse("no connection within 10 s"));
+            return 1;
+          }
           until.await(seconds);
         }
-      } catch (LibvirtUnavailableException | IOException e) {
+      } catch (LibvirtUnavailableException | InterruptedException e) {
         err.println("listen: " + e.getMessage());
         return 1;
       }

@@ -78,7 +78,7 @@ public final class AuditLog implements EventListener<VirtEvent>, AutoCloseable {
             : new AuditLog(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
         EventDispatcher events = EventDispatcher.create()) {
       log.registerWith(events);
-      try (LibvirtEventSource source = LibvirtEventSource.builder(uri).sink(events).start()) {
+      try (LibvirtEventSource source = LibvirtEventSource.builder(uri, events).build().start()) {
         System.err.println("auditing " + uri + "; Ctrl-C to stop");
         Thread.currentThread().join();
       }

@@ -99,6 +99,11 @@ public final class LdmEventSource implements EventFeed {
   }
 
   @Override
+  public java.util.Optional<String> lastFailure() {
+    return supervisor.lastFailure();
+  }
+
+  @Override
   public long reconnections() {
     return supervisor.reconnections();
   }

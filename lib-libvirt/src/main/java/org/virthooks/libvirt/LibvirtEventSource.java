@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +42,10 @@ import org.virthooks.core.Operation;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceEvent;
 import org.virthooks.core.VirtEvent;
+import org.virthooks.core.feed.Backoff;
+import org.virthooks.core.feed.EventFeed;
+import org.virthooks.core.feed.FeedState;
+import org.virthooks.core.feed.FeedSupervisor;
 import org.virthooks.libvirt.internal.Callbacks;
 import org.virthooks.libvirt.internal.DirectLibvirt;
 import org.virthooks.libvirt.internal.EventMapping;
@@ -54,8 +59,8 @@ import org.virthooks.libvirt.internal.TypedParams;
  *
  * <pre>{@code
  * try (EventDispatcher events = EventDispatcher.create();
- *      LibvirtEventSource source = LibvirtEventSource.builder("qemu:///system")
- *          .sink(events).start()) {
+ *      LibvirtEventSource source = LibvirtEventSource.builder("qemu:///system", events)
+ *          .build().start()) {
  *   events.on(DomainEvent.class, e -> log.info("{} {}", e.domain().name(), e.kind()));
  *   ...
  * }
@@ -72,42 +77,39 @@ import org.virthooks.libvirt.internal.TypedParams;
  *       fetched on a thread of the source's own (never on the loop thread, where a round trip to
  *       the daemon would stall every connection) and added as attributes; read them with
  *       {@link #status(VirtEvent)} and {@link #info(VirtEvent)}.
- *   <li>When the connection closes (daemon stopped, keepalive timeout, error), a
- *       {@link SourceEvent.Kind#CONNECTION_LOST} is published and the source reconnects with
- *       exponential backoff, registers everything again, publishes
- *       {@link SourceEvent.Kind#CONNECTION_RESTORED}, then resynchronises: one domain event per
+ *   <li>It is an {@link EventFeed} on core's {@link FeedSupervisor}: {@link #start()} returns
+ *       at once and connects in the background; when the connection closes (daemon stopped,
+ *       keepalive timeout, error) or cannot be made, {@code connection-lost} is published and
+ *       the source reconnects with backoff and jitter, registers everything again, publishes
+ *       {@code connection-restored}; after every connect it resynchronises: one domain event per
  *       domain, its kind the lifecycle kind that leads to its current state (running →
  *       started, paused → suspended, shut off → stopped...), its action
  *       {@code RESYNC/<STATE>/<REASON>} and attribute {@code resync=true}, and finally
- *       {@link SourceEvent.Kind#RESYNCHRONISED}. Consumers reconcile what they missed from those.
+ *       {@code resynchronised}. Consumers reconcile what they missed from those.
  *   <li>{@link #close()} deregisters every callback, then closes the connection, then stops the
  *       source's threads.
  * </ul>
  * Thread-safe.
  */
-public final class LibvirtEventSource implements AutoCloseable {
+public final class LibvirtEventSource implements EventFeed {
   private static final Logger LOG = LoggerFactory.getLogger(LibvirtEventSource.class);
   /** The adapter name in event sources. */
   public static final String ADAPTER = "libvirt";
 
   private final String uri;
-  private final EventSink sink;
   private final Set<DomainEventId> ids;
   private final boolean network;
   private final boolean enrich;
   private final boolean readOnly;
   private final int keepAliveInterval;
   private final int keepAliveCount;
-  private final Duration backoffMin;
-  private final Duration backoffMax;
   private final EventStamper stamper;
+  private final FeedSupervisor supervisor;
   private final Set<DomainEventId> refusalLogged = ConcurrentHashMap.newKeySet();
   private static final AtomicLong INSTANCES = new AtomicLong();
   private final long instanceId = INSTANCES.incrementAndGet();
   private final AtomicLong generations = new AtomicLong();
-  private final AtomicLong reconnects = new AtomicLong();
   private final Object lifecycle = new Object();
-  private ExecutorService control;
   private ExecutorService enricher;
   // every thread the executors made, joined at close: a terminated executor's last worker
   // may still be alive for a moment, and close() promises that the threads are gone
@@ -117,21 +119,25 @@ public final class LibvirtEventSource implements AutoCloseable {
 
   private LibvirtEventSource(Builder b) {
     this.uri = b.uri;
-    this.sink = b.sink;
     this.ids = ImmutableSet.copyOf(b.ids);
     this.network = b.network;
     this.enrich = b.enrich;
     this.readOnly = b.readOnly;
     this.keepAliveInterval = b.keepAliveInterval;
     this.keepAliveCount = b.keepAliveCount;
-    this.backoffMin = b.backoffMin;
-    this.backoffMax = b.backoffMax;
     this.stamper = new EventStamper(EventSource.of(ADAPTER, uri));
+    // the instance number tells two sources of one URI apart in thread dumps
+    String name = "#" + instanceId + " " + uri.replaceAll("[^A-Za-z0-9:/._-]", "_");
+    this.supervisor = new FeedSupervisor(stamper, b.sink, b.backoff,
+        "virthooks-libvirt-feed " + name, this::connectSession, () -> { });
+    if (enrich) {
+      enricher = Executors.newSingleThreadExecutor(tracked("virthooks-libvirt-enrich " + name));
+    }
   }
 
-  /** Starts configuring a source for {@code uri}. */
-  public static Builder builder(String uri) {
-    return new Builder(uri);
+  /** Starts configuring a source for {@code uri} publishing to {@code sink}. */
+  public static Builder builder(String uri, EventSink sink) {
+    return new Builder(uri, sink);
   }
 
   /** The URI. */
@@ -140,14 +146,35 @@ public final class LibvirtEventSource implements AutoCloseable {
   }
 
   /** The source named in every event: {@code libvirt:<uri>}. */
-  public EventSource eventSource() {
+  @Override
+  public EventSource source() {
     return stamper.source();
+  }
+
+  @Override
+  public FeedState state() {
+    return supervisor.state();
   }
 
   /** True while a connection is open and registered. */
   public boolean isConnected() {
     Link l = link;
     return l != null && !l.dead;
+  }
+
+  @Override
+  public boolean awaitConnected(Duration timeout) throws InterruptedException {
+    return supervisor.awaitConnected(timeout);
+  }
+
+  @Override
+  public Optional<String> lastFailure() {
+    return supervisor.lastFailure();
+  }
+
+  @Override
+  public boolean resynchronise() {
+    return supervisor.resynchronise();
   }
 
   /** The domain event IDs registered on the current connection. */
@@ -168,27 +195,33 @@ public final class LibvirtEventSource implements AutoCloseable {
   }
 
   /** How many times the source reconnected after losing its connection. */
+  @Override
   public long reconnections() {
-    return reconnects.get();
+    return supervisor.reconnections();
   }
 
-  private LibvirtEventSource open() throws IOException {
+  /**
+   * Starts the event loop and the feed's thread, and returns; connecting happens in the
+   * background (see {@link EventFeed}).
+   *
+   * @throws LibvirtUnavailableException when libvirt.so.0 is missing (package libvirt0)
+   */
+  @Override
+  public LibvirtEventSource start() {
     LibvirtEventLoop.ensureRunning();
-    // the instance number tells two sources of one URI apart in thread dumps
-    String name = "#" + instanceId + " " + uri.replaceAll("[^A-Za-z0-9:/._-]", "_");
-    synchronized (lifecycle) {
-      control = Executors.newSingleThreadExecutor(tracked("virthooks-libvirt-reconnect " + name));
-      if (enrich) {
-        enricher = Executors.newSingleThreadExecutor(tracked("virthooks-libvirt-enrich " + name));
-      }
-      try {
-        link = connect();
-      } catch (LibvirtException | RuntimeException e) {
-        shutdownThreads();
-        throw new IOException("cannot connect to libvirt at " + uri + ": " + e.getMessage(), e);
-      }
-    }
+    supervisor.start();
     return this;
+  }
+
+  private FeedSupervisor.Session connectSession() throws LibvirtException {
+    synchronized (lifecycle) {
+      if (closed) {
+        throw new IllegalStateException("closed");
+      }
+      Link l = connect();
+      link = l;
+      return l;
+    }
   }
 
   private java.util.concurrent.ThreadFactory tracked(String name) {
@@ -215,7 +248,7 @@ public final class LibvirtEventSource implements AutoCloseable {
   }
 
   /** One connection with its registrations; callbacks of an old one are ignored. */
-  private final class Link {
+  private final class Link implements FeedSupervisor.Session {
     final SourceConnect conn;
     final ConnectionPointer cp;
     final long generation;
@@ -226,6 +259,7 @@ public final class LibvirtEventSource implements AutoCloseable {
     int networkCallback = -1;
     Libvirt.VirConnectCloseFunc closeFunc;
     volatile boolean dead;
+    final CompletableFuture<Throwable> ended = new CompletableFuture<>();
 
     Link(SourceConnect conn, long generation) {
       this.conn = conn;
@@ -235,6 +269,30 @@ public final class LibvirtEventSource implements AutoCloseable {
 
     boolean current() {
       return !dead && !closed && link == this;
+    }
+
+    @Override
+    public Throwable awaitEnd() throws InterruptedException {
+      try {
+        return ended.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        return e.getCause();
+      }
+    }
+
+    @Override
+    public int publishCurrentState(EventSink out) throws LibvirtException {
+      return resynchronise(this, out);
+    }
+
+    @Override
+    public void close() {
+      synchronized (lifecycle) {
+        if (!dead) {
+          teardown(this);
+        }
+      }
+      ended.complete(null);
     }
   }
 
@@ -584,11 +642,7 @@ public final class LibvirtEventSource implements AutoCloseable {
   }
 
   private void publish(VirtEvent e) {
-    try {
-      sink.publish(e);
-    } catch (RuntimeException ex) {
-      LOG.warn("{}: the sink failed on {}", uri, e.action(), ex);
-    }
+    supervisor.publish(e);
   }
 
   // ------------------------------------------------------------------ reconnection
@@ -605,49 +659,11 @@ public final class LibvirtEventSource implements AutoCloseable {
       case 3 -> "closed by the client";
       default -> "reason " + reason;
     };
-    publish(SourceEvent.of(stamper.next("CONNECTION_CLOSED", Map.of("reason",
-        Integer.toString(reason))), SourceEvent.Kind.CONNECTION_LOST,
-        "connection to " + uri + " lost: " + why));
-    ExecutorService c = control;
-    try {
-      c.execute(() -> reconnect(l));
-    } catch (java.util.concurrent.RejectedExecutionException closing) {
-      // closing: nothing to reconnect
-    }
+    // the supervisor says so, tears the connection down off this (event-loop) thread, reconnects
+    l.ended.complete(new IOException("connection to " + uri + " lost: " + why));
   }
 
-  private void reconnect(Link old) {
-    teardown(old);
-    long delay = backoffMin.toMillis();
-    while (!closed) {
-      try {
-        Link l;
-        synchronized (lifecycle) {
-          if (closed) {
-            return;
-          }
-          l = connect();
-          link = l;
-        }
-        reconnects.incrementAndGet();
-        publish(SourceEvent.of(stamper.next("CONNECTION_RESTORED", Map.of("registered",
-            Integer.toString(l.registered.size()))), SourceEvent.Kind.CONNECTION_RESTORED,
-            "reconnected to " + uri + "; " + l.registered.size() + " domain event IDs registered"));
-        resynchronise(l);
-        return;
-      } catch (LibvirtException | RuntimeException e) {
-        LOG.debug("{}: reconnecting failed ({}); next try in {} ms", uri, e.getMessage(), delay);
-        try {
-          Thread.sleep(delay);
-        } catch (InterruptedException ie) {
-          return; // closing
-        }
-        delay = Math.min(backoffMax.toMillis(), delay * 2);
-      }
-    }
-  }
-
-  private void resynchronise(Link l) throws LibvirtException {
+  private int resynchronise(Link l, EventSink out) throws LibvirtException {
     Domain[] doms = l.conn.listAllDomains(0);
     int n = 0;
     for (Domain dom : doms) {
@@ -676,15 +692,14 @@ public final class LibvirtEventSource implements AutoCloseable {
         putStatus(a, st.getValue(), rs.getValue());
         String stateName = a.getOrDefault("stateName", Integer.toString(st.getValue()));
         String reasonName = a.getOrDefault("stateReasonName", Integer.toString(rs.getValue()));
-        publish(DomainEvent.of(stamper.next("RESYNC/" + stateName + "/" + reasonName, a), ref,
-            kindOfState(st.getValue()), stateName));
+        out.publish(DomainEvent.of(stamper.next("RESYNC/" + stateName + "/" + reasonName, a),
+            ref, kindOfState(st.getValue()), stateName));
         n++;
       } finally {
         dom.free();
       }
     }
-    publish(SourceEvent.of(stamper.next("RESYNCHRONISED", Map.of("domains", Integer.toString(n))),
-        SourceEvent.Kind.RESYNCHRONISED, n + " domains listed with their state"));
+    return n;
   }
 
   /** The lifecycle kind that leads to a state. */
@@ -713,16 +728,20 @@ public final class LibvirtEventSource implements AutoCloseable {
         return;
       }
       closed = true;
-      Link l = link;
-      if (l != null && !l.dead) {
-        teardown(l);
-      }
-      shutdownThreads();
     }
+    // the supervisor closes the session (teardown: callbacks, then the connection), then its thread
+    supervisor.close();
+    Link l = link;
+    synchronized (lifecycle) {
+      if (l != null && !l.dead) {
+        teardown(l); // a connection made while closing
+      }
+    }
+    shutdownThreads();
   }
 
   private void shutdownThreads() {
-    for (ExecutorService e : new ExecutorService[] {control, enricher}) {
+    for (ExecutorService e : new ExecutorService[] {enricher}) {
       if (e == null) {
         continue;
       }
@@ -748,27 +767,24 @@ public final class LibvirtEventSource implements AutoCloseable {
   /** Settings of a {@link LibvirtEventSource}. */
   public static final class Builder {
     private final String uri;
-    private EventSink sink;
+    private final EventSink sink;
     private Set<DomainEventId> ids = EnumSet.allOf(DomainEventId.class);
     private boolean network = true;
     private boolean enrich;
     private boolean readOnly = true;
     private int keepAliveInterval = 5;
     private int keepAliveCount = 3;
-    private Duration backoffMin = Duration.ofMillis(100);
-    private Duration backoffMax = Duration.ofSeconds(2);
+    private Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
 
-    private Builder(String uri) {
+    private Builder(String uri, EventSink sink) {
       if (uri == null || uri.isBlank()) {
         throw new IllegalArgumentException("libvirt URI must not be blank");
       }
+      if (sink == null) {
+        throw new IllegalArgumentException("sink must not be null");
+      }
       this.uri = uri;
-    }
-
-    /** Where events go (an {@code EventDispatcher}); required. */
-    public Builder sink(EventSink s) {
-      this.sink = s;
-      return this;
+      this.sink = sink;
     }
 
     /** The domain event IDs to register; all by default. */
@@ -810,25 +826,13 @@ public final class LibvirtEventSource implements AutoCloseable {
 
     /** Reconnection backoff: first delay, doubling up to {@code max}; 100 ms and 2 s by default. */
     public Builder reconnectBackoff(Duration min, Duration max) {
-      if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("backoff must be positive and max >= min");
-      }
-      this.backoffMin = min;
-      this.backoffMax = max;
+      this.backoff = new Backoff(min, max);
       return this;
     }
 
-    /**
-     * Connects, registers and starts delivering.
-     *
-     * @throws IOException when the first connection cannot be made
-     * @throws LibvirtUnavailableException when libvirt.so.0 is missing (package libvirt0)
-     */
-    public LibvirtEventSource start() throws IOException {
-      if (sink == null) {
-        throw new IllegalArgumentException("sink must be set before start()");
-      }
-      return new LibvirtEventSource(this).open();
+    /** The source, not started. */
+    public LibvirtEventSource build() {
+      return new LibvirtEventSource(this);
     }
   }
 }

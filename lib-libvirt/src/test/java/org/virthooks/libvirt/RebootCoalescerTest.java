@@ -22,7 +22,8 @@ class RebootCoalescerTest {
     RecordingListener<VirtEvent> rec = new RecordingListener<>();
     try (EventDispatcher events = EventDispatcher.create();
          RebootCoalescer coalescer = RebootCoalescer.wrap(rec, Duration.ofSeconds(2));
-         LibvirtEventSource source = LibvirtEventSource.builder(URI).sink(events).start()) {
+         LibvirtEventSource source = LibvirtEventSource.builder(URI, events).build().start()) {
+      assertThat(source.awaitConnected(java.time.Duration.ofSeconds(10))).isTrue();
       events.on(DomainEvent.class, e -> e.domain().name().startsWith("vh-co"), coalescer);
       Connect c = new Connect(URI);
       try {

@@ -28,7 +28,8 @@ class TestDriverEventsTest {
   @Test
   void lifecycleArrivesAsTypedEventsInOrder() throws Exception {
     try (EventDispatcher events = EventDispatcher.create();
-         LibvirtEventSource source = LibvirtEventSource.builder(URI).sink(events).start()) {
+         LibvirtEventSource source = LibvirtEventSource.builder(URI, events).build().start()) {
+      assertThat(source.awaitConnected(java.time.Duration.ofSeconds(10))).isTrue();
       RecordingListener<DomainEvent> rec = new RecordingListener<>();
       events.on(DomainEvent.class, e -> e.domain().name().equals("vh-order"), rec);
       Connect conn = new Connect(URI);
@@ -66,7 +67,8 @@ class TestDriverEventsTest {
   @Test
   void registersEveryIdTheDriverSupportsAndSkipsTheOthers() throws Exception {
     try (EventDispatcher events = EventDispatcher.create();
-         LibvirtEventSource source = LibvirtEventSource.builder(URI).sink(events).start()) {
+         LibvirtEventSource source = LibvirtEventSource.builder(URI, events).build().start()) {
+      assertThat(source.awaitConnected(java.time.Duration.ofSeconds(10))).isTrue();
       Set<DomainEventId> all = EnumSet.allOf(DomainEventId.class);
       assertThat(source.registeredIds()).contains(DomainEventId.LIFECYCLE, DomainEventId.REBOOT,
           DomainEventId.DEVICE_ADDED, DomainEventId.JOB_COMPLETED, DomainEventId.TUNABLE);

@@ -55,8 +55,11 @@ public final class EventLatencyHarness {
         if (useRaw) {
           rawConn.addLifecycleListener(rawListener);
         } else {
-          source = LibvirtEventSource.builder(URI).sink(events).networkEvents(false)
-              .domainEvents(java.util.EnumSet.of(DomainEventId.LIFECYCLE)).start();
+          source = LibvirtEventSource.builder(URI, events).networkEvents(false)
+              .domainEvents(java.util.EnumSet.of(DomainEventId.LIFECYCLE)).build().start();
+          if (!source.awaitConnected(java.time.Duration.ofSeconds(10))) {
+            throw new IllegalStateException("not connected: " + source.lastFailure());
+          }
         }
         for (int i = 0; i < BLOCK; i++) {
           seen.set(0);

@@ -40,6 +40,9 @@ public interface EventFeed extends AutoCloseable {
   /** Waits until connected; false when {@code timeout} passes first or the feed is closed. */
   boolean awaitConnected(Duration timeout) throws InterruptedException;
 
+  /** Why the feed is not connected (the last attempt's error, how the connection ended), if known. */
+  java.util.Optional<String> lastFailure();
+
   /** How many times the connection was restored after a loss. */
   long reconnections();
 

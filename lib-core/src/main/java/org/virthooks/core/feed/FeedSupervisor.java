@@ -62,6 +62,7 @@ public final class FeedSupervisor implements AutoCloseable {
   private Thread thread;
   private Session session;
   private long reconnections;
+  private String lastFailure;
 
   /**
    * A supervisor publishing to {@code sink} with events stamped by {@code stamper}.
@@ -108,6 +109,14 @@ public final class FeedSupervisor implements AutoCloseable {
   public long reconnections() {
     synchronized (lock) {
       return reconnections;
+    }
+  }
+
+  /** See {@link EventFeed#lastFailure()}. */
+  public java.util.Optional<String> lastFailure() {
+    synchronized (lock) {
+      return state == FeedState.CONNECTED ? java.util.Optional.empty()
+          : java.util.Optional.ofNullable(lastFailure);
     }
   }
 
@@ -171,6 +180,9 @@ public final class FeedSupervisor implements AutoCloseable {
           return;
         }
         LOG.warn("{}: cannot connect: {}", stamper.source(), e.getMessage());
+        synchronized (lock) {
+          lastFailure = String.valueOf(e.getMessage());
+        }
         if (!lost) {
           lost = true;
           setState(FeedState.RECONNECTING);
@@ -186,11 +198,9 @@ public final class FeedSupervisor implements AutoCloseable {
           return;
         }
         session = s;
-        state = FeedState.CONNECTED;
         if (lost) {
           reconnections++;
         }
-        lock.notifyAll();
       }
       if (lost) {
         publishSource(SourceEvent.Kind.CONNECTION_RESTORED, RESTORED, "connected again to "
@@ -202,6 +212,8 @@ public final class FeedSupervisor implements AutoCloseable {
       } catch (Exception e) {
         LOG.warn("{}: resynchronising failed: {}", stamper.source(), e.getMessage());
       }
+      // connected means registered and reconciled: what a consumer sees from now on is live
+      setState(FeedState.CONNECTED);
       Throwable why;
       try {
         why = s.awaitEnd();
@@ -215,6 +227,7 @@ public final class FeedSupervisor implements AutoCloseable {
           return;
         }
         state = FeedState.RECONNECTING;
+        lastFailure = why == null ? "connection closed" : String.valueOf(why.getMessage());
       }
       s.close();
       lost = true;

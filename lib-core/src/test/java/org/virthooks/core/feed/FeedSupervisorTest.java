@@ -119,8 +119,7 @@ class FeedSupervisorTest {
       f.start();
       assertThat(f.awaitConnected(Duration.ofSeconds(5))).isTrue();
       first.complete(null);
-      await(() -> f.reconnections() == 1);
-      assertThat(f.state()).isEqualTo(FeedState.CONNECTED);
+      await(() -> f.reconnections() == 1 && f.state() == FeedState.CONNECTED);
       assertThat(f.resynchronise()).isTrue();
     }
   }
