@@ -34,6 +34,7 @@ public final class RelayRequestDecoder {
   private byte[] stdin;
   private long drainLeft;
   private long declaredStdin = -1;
+  private int headerBytes;
   private String failure;
   private final IntPredicate reserve;
   private int unreserved = -1;
@@ -246,6 +247,12 @@ public final class RelayRequestDecoder {
       int n = word.getInt(0);
       if (n < 0 || n > max) {
         fail("relay request " + what + " of " + n + " bytes (at most " + max + ")");
+        return false;
+      }
+      headerBytes += n;
+      if (headerBytes > RelayWire.MAX_HEADER) {
+        fail("relay request's arguments and environment are over " + RelayWire.MAX_HEADER
+            + " bytes");
         return false;
       }
       field = new byte[n];

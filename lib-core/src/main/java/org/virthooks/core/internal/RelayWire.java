@@ -30,6 +30,11 @@ public final class RelayWire {
   public static final int MAX_ENV = 256;
   /** At most this many bytes per argument, name or value. */
   public static final int MAX_STRING = 64 * 1024;
+  /**
+   * At most this many bytes of argv and environment together: libvirt and Xen send a few hundred,
+   * and a server holding a thousand connections must not hold a thousand times more.
+   */
+  public static final int MAX_HEADER = 64 * 1024;
   /** At most this many bytes of stdin or output: the one document limit. */
   public static final int MAX_BODY = DocumentLimit.MAX_BYTES;
 
@@ -52,13 +57,26 @@ public final class RelayWire {
     d.flush();
   }
 
-  /** Writes a response. */
+  /**
+   * Writes a response. An output over {@link #MAX_BODY} is never cut and sent with its exit code
+   * (a filter's rewritten document, truncated, would pass as a document): the answer becomes a
+   * refusal saying so.
+   */
   public static void writeResponse(OutputStream out, ScriptResult r) throws IOException {
+    byte[] stdout = r.stdout().getBytes(StandardCharsets.UTF_8);
+    byte[] stderr = r.stderr().getBytes(StandardCharsets.UTF_8);
+    int code = r.exitCode();
+    if (stdout.length > MAX_BODY || stderr.length > MAX_BODY) {
+      code = 1;
+      stderr = ("virthooks relay: the answer's output is over " + MAX_BODY
+          + " bytes; refusing\n").getBytes(StandardCharsets.UTF_8);
+      stdout = new byte[0];
+    }
     DataOutputStream d = new DataOutputStream(out);
     d.write(RESPONSE);
-    d.writeInt(r.exitCode());
-    writeBytes(d, cap(r.stdout()));
-    writeBytes(d, cap(r.stderr()));
+    d.writeInt(code);
+    writeBytes(d, stdout);
+    writeBytes(d, stderr);
     d.flush();
   }
 
@@ -70,16 +88,6 @@ public final class RelayWire {
     String out = new String(readBytes(d, MAX_BODY, "stdout"), StandardCharsets.UTF_8);
     String err = new String(readBytes(d, MAX_BODY, "stderr"), StandardCharsets.UTF_8);
     return new ScriptResult(code, out, err, false);
-  }
-
-  private static byte[] cap(String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    if (b.length <= MAX_BODY) {
-      return b;
-    }
-    byte[] cut = new byte[MAX_BODY];
-    System.arraycopy(b, 0, cut, 0, MAX_BODY);
-    return cut;
   }
 
   private static void expectMagic(DataInputStream d, byte[] magic) throws IOException {

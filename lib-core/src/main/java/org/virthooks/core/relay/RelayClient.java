@@ -58,7 +58,11 @@ public final class RelayClient {
       return t;
     });
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      // set before the channel is closed: a connect failing because of the timeout is a
+      // timeout (refused at decision points), never "unreachable"
+      java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
       ScheduledFuture<?> cut = timer.schedule(() -> {
+        late.set(true);
         try {
           ch.close();
         } catch (IOException e) {
@@ -69,7 +73,7 @@ public final class RelayClient {
         try {
           ch.connect(UnixDomainSocketAddress.of(socket));
         } catch (IOException e) {
-          return cut.isDone()
+          return late.get()
               ? failed(decides, "the relay at " + socket + " accepted no connection within "
                   + timeout.toMillis() + " ms")
               : unreachable("cannot reach the relay at " + socket + ": " + e.getMessage());
@@ -77,9 +81,12 @@ public final class RelayClient {
         try {
           RelayWire.writeRequest(Channels.newOutputStream(ch), call);
           ch.shutdownOutput();
-          return RelayWire.readResponse(Channels.newInputStream(ch));
+          ScriptResult r = RelayWire.readResponse(Channels.newInputStream(ch));
+          // as the Perl client and a shell: an exit status is 0..255
+          return r.exitCode() >= 0 && r.exitCode() <= 255 ? r
+              : new ScriptResult(1, r.stdout(), r.stderr(), r.timedOut(), r.outputCut());
         } catch (IOException e) {
-          return failed(decides, cut.isDone() ? "the relay at " + socket
+          return failed(decides, late.get() ? "the relay at " + socket
               + " did not answer within " + timeout.toMillis() + " ms"
               : "the relay call failed: " + e.getMessage());
         }

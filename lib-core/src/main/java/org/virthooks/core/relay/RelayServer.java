@@ -17,9 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -87,7 +85,12 @@ public final class RelayServer implements AutoCloseable {
   private final AtomicInteger open = new AtomicInteger();
   // touched by the loop thread only
   private final Set<Connection> reading = new HashSet<>();
-  private final Deque<Connection> waitingForMemory = new ArrayDeque<>();
+  private final List<Connection> waitingForMemory = new ArrayList<>();
+  // handed to the workers: closed by close() when the workers never got to them
+  private final Set<Connection> handedOff = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private long acceptPausedUntil;
+  private long lastWarning;
+  private int warningsHeld;
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
   private SelectionKey acceptKey;
   private volatile boolean closed;
@@ -95,7 +98,7 @@ public final class RelayServer implements AutoCloseable {
   private RelayServer(Builder b) throws IOException {
     this.socket = b.socket;
     this.handler = b.handler;
-    this.allowedUsers = b.allowedUsers;
+    this.allowedUsers = withUids(b.allowedUsers);
     this.readTimeout = b.readTimeout;
     this.writeTimeout = b.readTimeout.compareTo(Duration.ofSeconds(10)) > 0 ? b.readTimeout
         : Duration.ofSeconds(10);
@@ -202,25 +205,36 @@ public final class RelayServer implements AutoCloseable {
     List<Connection> complete = new ArrayList<>();
     try {
       while (!closed) {
-        selector.select(this::ready, waitMillis());
-        resumeWaitingForMemory();
-        for (Connection c : reading) {
-          if (c.decoder.complete()) {
-            complete.add(c);
+        try {
+          selector.select(this::ready, waitMillis());
+          resumeWaitingForMemory();
+          for (Connection c : reading) {
+            if (c.decoder.complete()) {
+              complete.add(c);
+            }
           }
-        }
-        if (!complete.isEmpty()) {
-          handOff(complete);
+          if (!complete.isEmpty()) {
+            handOff(complete);
+            complete.clear();
+          }
+          expire();
+          if (acceptKey.interestOps() == 0 && open.get() < maxConnections
+              && System.nanoTime() - acceptPausedUntil >= 0) {
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+          }
+        } catch (Throwable t) {
+          // the loop must not die: a server that stops reading but keeps its socket would
+          // leave every client waiting; one that closed it would read as unreachable (fail open)
+          if (closed) {
+            break;
+          }
+          for (Connection c : complete) {
+            drop(c);
+          }
           complete.clear();
+          LOG.error("relay {}: the reading loop failed; going on", socket, t);
+          pause(100);
         }
-        expire();
-        if (acceptKey.interestOps() == 0 && open.get() < maxConnections) {
-          acceptKey.interestOps(SelectionKey.OP_ACCEPT);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      if (!closed) {
-        LOG.error("relay {} stopped answering", socket, e);
       }
     } finally {
       for (Connection c : reading) {
@@ -241,6 +255,12 @@ public final class RelayServer implements AutoCloseable {
     for (Connection c : reading) {
       next = Math.min(next, c.deadline);
     }
+    for (Connection c : waitingForMemory) {
+      next = Math.min(next, c.deadline);
+    }
+    if (acceptKey.interestOps() == 0 && open.get() < maxConnections) {
+      next = Math.min(next, acceptPausedUntil);
+    }
     if (next == Long.MAX_VALUE) {
       return 0; // nothing to time out: wait for the next event
     }
@@ -251,8 +271,37 @@ public final class RelayServer implements AutoCloseable {
     if (key == acceptKey) {
       accept();
     } else if (key.isValid() && key.isReadable()) {
-      read((Connection) key.attachment(), key);
+      Connection c = (Connection) key.attachment();
+      try {
+        read(c, key);
+      } catch (Throwable t) {
+        // out of memory for one request, say: that connection fails, the others go on
+        fail(c, "reading the request failed: " + t);
+      }
     }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A warning at most once a second, with the count of those held back. */
+  private void warn(String format, Object... args) {
+    long now = System.nanoTime();
+    if (now - lastWarning < 1_000_000_000L && lastWarning != 0) {
+      warningsHeld++;
+      return;
+    }
+    lastWarning = now;
+    if (warningsHeld > 0) {
+      LOG.warn("relay {}: {} more warnings in the last second", socket, warningsHeld);
+      warningsHeld = 0;
+    }
+    LOG.warn(format, args);
   }
 
   private void accept() {
@@ -261,8 +310,11 @@ public final class RelayServer implements AutoCloseable {
       try {
         ch = server.accept();
       } catch (IOException e) {
-        // out of file descriptors or similar: say so; the loop comes back to it
-        LOG.warn("relay accept failed on {}: {}", socket, e.getMessage());
+        // out of file descriptors or similar: stop accepting for a moment rather than spin on
+        // a listening socket that stays ready; the backlog holds the callers meanwhile
+        warn("relay accept failed on {}: {}", socket, e.getMessage());
+        acceptPausedUntil = System.nanoTime() + 100_000_000L;
+        acceptKey.interestOps(0);
         return;
       }
       if (ch == null) {
@@ -271,7 +323,7 @@ public final class RelayServer implements AutoCloseable {
       String peer = peerUser(ch);
       if (peer == null || !allowedUsers.contains(peer)) {
         rejected.incrementAndGet();
-        LOG.warn("relay {} refused a connection from user {}", socket, peer);
+        warn("relay {} refused a connection from user {}", socket, peer);
         closeQuietly(ch);
         continue;
       }
@@ -321,8 +373,9 @@ public final class RelayServer implements AutoCloseable {
 
   private void fail(Connection c, String why) {
     rejected.incrementAndGet();
-    LOG.warn("relay {}: {}", socket, why);
+    warn("relay {}: {}", socket, why);
     reading.remove(c);
+    waitingForMemory.remove(c);
     drop(c);
   }
 
@@ -330,6 +383,13 @@ public final class RelayServer implements AutoCloseable {
     long now = System.nanoTime();
     List<Connection> late = new ArrayList<>();
     for (Connection c : reading) {
+      if (now - c.deadline >= 0) {
+        late.add(c);
+      }
+    }
+    // waiting for memory does not stop the clock: a peer that declares a large document and
+    // sends nothing holds its reservation no longer than anyone else
+    for (Connection c : waitingForMemory) {
       if (now - c.deadline >= 0) {
         late.add(c);
       }
@@ -352,15 +412,15 @@ public final class RelayServer implements AutoCloseable {
   }
 
   private void resumeWaitingForMemory() {
-    while (!waitingForMemory.isEmpty()) {
-      Connection c = waitingForMemory.peekFirst();
+    // in order of arrival, but one that does not fit yet does not hold back smaller ones
+    for (java.util.Iterator<Connection> it = waitingForMemory.iterator(); it.hasNext(); ) {
+      Connection c = it.next();
       if (!c.decoder.resume()) {
-        return; // first come, first served: the next ones wait behind it
+        continue;
       }
-      waitingForMemory.pollFirst();
+      it.remove();
       c.decoder.feed(c.pending);
       c.pending = null;
-      c.deadline = System.nanoTime() + readTimeout.toNanos();
       reading.add(c);
       SelectionKey key = c.channel.keyFor(selector);
       if (key != null && key.isValid()) {
@@ -380,9 +440,11 @@ public final class RelayServer implements AutoCloseable {
     for (Connection c : complete) {
       try {
         c.channel.configureBlocking(true);
+        handedOff.add(c);
         workers.execute(() -> answer(c));
       } catch (IOException | RejectedExecutionException e) {
-        drop(c); // closing down: the client's policy for a lost connection answers
+        handedOff.remove(c);
+        drop(c); // closing down: the client refuses a lost connection at decision points
       }
     }
   }
@@ -405,7 +467,7 @@ public final class RelayServer implements AutoCloseable {
             result = ScriptResult.failed(1, "virthooks relay: the handler gave no answer; "
                 + "refusing\n");
           }
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) {
           if (closed) {
             return; // interrupted by close(): the client refuses a lost connection
           }
@@ -429,6 +491,7 @@ public final class RelayServer implements AutoCloseable {
       if (watchdog != null) {
         watchdog.cancel(false);
       }
+      handedOff.remove(c);
       release(c);
     }
   }
@@ -486,11 +549,37 @@ public final class RelayServer implements AutoCloseable {
     }
     workers.shutdownNow();
     timer.shutdownNow();
+    // calls still queued for a worker: their clients must not wait out their timeout
+    for (Connection c : handedOff) {
+      closeQuietly(c.channel);
+    }
     try {
       workers.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * The allowed names and their numeric ids from /etc/passwd: SO_PEERCRED gives a uid, and when
+   * its name cannot be looked up (no file descriptor left, say) the principal is the number.
+   */
+  private static Set<String> withUids(Set<String> names) {
+    Set<String> all = new HashSet<>(names);
+    if (names.contains("root")) {
+      all.add("0");
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+        String[] f = line.split(":", -1);
+        if (f.length > 2 && names.contains(f[0])) {
+          all.add(f[2]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot read /etc/passwd; allowing users by name only", e);
+    }
+    return Set.copyOf(all);
   }
 
   /** Settings of a {@link RelayServer}. */

@@ -434,4 +434,150 @@ class RelayFailClosedTest {
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.stderr()).contains(DocumentLimit.overLimit(DocumentLimit.MAX_BYTES + 1));
   }
+
+  private static byte[] header(List<String> argv, Map<String, String> env, int stdinLength)
+      throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(head);
+    d.write(RelayWire.REQUEST);
+    d.writeInt(argv.size());
+    for (String a : argv) {
+      d.writeInt(bytes(a).length);
+      d.write(bytes(a));
+    }
+    d.writeInt(env.size());
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      d.writeInt(bytes(e.getKey()).length);
+      d.write(bytes(e.getKey()));
+      d.writeInt(bytes(e.getValue()).length);
+      d.write(bytes(e.getValue()));
+    }
+    d.writeInt(stdinLength);
+    return head.toByteArray();
+  }
+
+  @Test
+  void anOversizedHeaderIsCutWithoutHarmingTheNextCall() throws Exception {
+    server = RelayServer.builder(sock(), RelayFailClosedTest::policy).start();
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 8; i++) {
+      env.put("V" + i, "v".repeat(RelayWire.MAX_STRING - 16));
+    }
+    try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock()))) {
+      ByteBuffer b = ByteBuffer.wrap(header(List.of("/h/x", "good"), env, 0));
+      try {
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+      } catch (IOException cut) {
+        // the server stopped reading at the limit: that is the point
+      }
+      assertThat(ch.read(ByteBuffer.allocate(16))).as("cut without an answer").isEqualTo(-1);
+    } catch (IOException reset) {
+      // a reset is a cut too
+    }
+    ScriptResult r = exec(client(UnreachablePolicy.PROCEED, Duration.ofSeconds(10)),
+        bytes(domainXml("bad-one", 512)), "bad-one", "prepare", "begin", "-");
+    assertThat(r.stderr()).contains("quarantined");
+    assertThat(server.rejected()).isEqualTo(1);
+  }
+
+  @Test
+  void aPeerThatDeclaresALargeDocumentAndGoesSilentLosesItsMemoryAtTheReadTimeout()
+      throws Exception {
+    server = RelayServer.builder(sock(), RelayFailClosedTest::policy)
+        .maxBufferedBytes(DocumentLimit.MAX_BYTES).readTimeout(Duration.ofMillis(700)).start();
+    List<SocketChannel> hogs = new ArrayList<>();
+    try {
+      // the first takes the whole budget, seven more wait for memory; none sends its stdin
+      for (int i = 0; i < 8; i++) {
+        SocketChannel hog = SocketChannel.open(UnixDomainSocketAddress.of(sock()));
+        hogs.add(hog);
+        hog.write(ByteBuffer.wrap(header(List.of("/h/x", "hog" + i), Map.of(),
+            DocumentLimit.MAX_BYTES)));
+      }
+      long t0 = System.nanoTime();
+      ScriptResult r = exec(client(UnreachablePolicy.PROCEED, Duration.ofSeconds(20)),
+          bytes(domainXml("bad-one", 1 << 20)), "bad-one", "prepare", "begin", "-");
+      assertThat(r.stderr()).contains("quarantined");
+      // served once the silent ones were all cut at their read timeout (0.7 s from accept),
+      // not after eight timeouts one after the other
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(4000));
+      for (SocketChannel c : hogs) {
+        try {
+          assertThat(c.read(ByteBuffer.allocate(16))).isEqualTo(-1);
+        } catch (IOException reset) {
+          // cut
+        }
+      }
+    } finally {
+      for (SocketChannel c : hogs) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void closeAnswersTheCallsStillQueuedByClosingTheirConnections() throws Exception {
+    CountDownLatch inHandler = new CountDownLatch(1);
+    server = RelayServer.builder(sock(), call -> {
+      inHandler.countDown();
+      Thread.sleep(60_000);
+      return ScriptResult.ok("");
+    }).maxConcurrent(1).start();
+    Path client = client(UnreachablePolicy.PROCEED, Duration.ofSeconds(60));
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<ScriptResult>> calls = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        calls.add(pool.submit(() -> exec(client, bytes(domainXml("g", 512)), "g", "prepare",
+            "begin", "-")));
+      }
+      assertThat(inHandler.await(20, TimeUnit.SECONDS)).isTrue();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (server.openConnections() < 3 && System.nanoTime() < end) {
+        Thread.sleep(10);
+      }
+      long t0 = System.nanoTime();
+      server.close();
+      for (Future<ScriptResult> f : calls) {
+        ScriptResult r = f.get(20, TimeUnit.SECONDS);
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).contains("without an answer; refusing");
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void anAnswerOverTheLimitOrAHandlerThatThrowsAnErrorRefuses() throws Exception {
+    server = RelayServer.builder(sock(), call -> {
+      if (call.argv().get(1).equals("error")) {
+        throw new StackOverflowError("deep");
+      }
+      return ScriptResult.ok("x".repeat(DocumentLimit.MAX_BYTES + 1));
+    }).start();
+    RelayClient java = new RelayClient(sock(), Duration.ofSeconds(30), UnreachablePolicy.PROCEED,
+        LIBVIRT_DOMAIN);
+    ScriptResult big = java.call(new ScriptInvocation(List.of("/h/qemu.d/x", "g", "migrate",
+        "begin", "-"), Map.of(), bytes("<domain/>")));
+    assertThat(big.exitCode()).isEqualTo(1);
+    assertThat(big.stdout()).isEmpty();
+    assertThat(big.stderr()).contains("output is over");
+    ScriptResult error = java.call(new ScriptInvocation(List.of("/h/qemu.d/x", "error",
+        "prepare", "begin", "-"), Map.of(), bytes("<domain/>")));
+    assertThat(error.exitCode()).isEqualTo(1);
+    assertThat(error.stderr()).contains("the handler failed").contains("deep");
+  }
+
+  @Test
+  void theJavaClientKeepsExitStatusesInTheShellsRange() throws Exception {
+    server = RelayServer.builder(sock(), call -> new ScriptResult(256, "", "odd\n", false))
+        .start();
+    ScriptResult r = new RelayClient(sock(), Duration.ofSeconds(10), UnreachablePolicy.PROCEED)
+        .call(new ScriptInvocation(List.of("/h/x"), Map.of(), new byte[0]));
+    assertThat(r.exitCode()).isEqualTo(1);
+  }
 }
