@@ -152,7 +152,8 @@ public final class LibvirtHookMain {
     try {
       s = Double.parseDouble(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " needs a number of seconds, not '" + value + "'");
+      throw new IllegalArgumentException(option + " needs a number of seconds, not '" + value
+          + "'");
     }
     if (!(s > 0) || Double.isInfinite(s)) {
       throw new IllegalArgumentException(option + " must be a positive number of seconds");

@@ -34,9 +34,9 @@ import org.virthooks.core.internal.Checks;
  * deadline: the writer sees this process answer and exit, not a broken pipe.
  *
  * <p>Memory: the input is gathered in pieces and made into its value once, at its exact size, so
- * it costs its size twice at most and only while that is done: {@link #read} keeps chunks of
- * bytes and copies them into one array; {@link #readUtf8} decodes as the input arrives, keeping
- * pieces of text and no bytes, and joins them into one string.
+ * it costs at most twice what the value takes, and only while the value is made: {@link #read}
+ * keeps chunks of bytes and copies them into one array; {@link #readUtf8} decodes as the input
+ * arrives, keeping pieces of text and no bytes, and joins them into one string.
  */
 public final class BoundedInput {
   /** How a read ended. */
@@ -55,7 +55,10 @@ public final class BoundedInput {
 
   private BoundedInput() {}
 
-  /** Reads {@code in} to its end as bytes, at most {@link DocumentLimit#MAX_BYTES}, within {@code deadline}. */
+  /**
+   * Reads {@code in} to its end as bytes, at most {@link DocumentLimit#MAX_BYTES}, within
+   * {@code deadline}.
+   */
   public static Result<byte[]> read(InputStream in, Duration deadline) {
     return read(in, deadline, DocumentLimit.MAX_BYTES, new Bytes());
   }
@@ -102,8 +105,8 @@ public final class BoundedInput {
     }
     if (!pump.ended) {
       Throwable e = pump.error;
-      String why = e == null ? "reading stopped" : e instanceof IOException && e.getMessage() != null
-          ? e.getMessage() : e.toString();
+      String why = e == null ? "reading stopped"
+          : e instanceof IOException && e.getMessage() != null ? e.getMessage() : e.toString();
       return new Result<>(Status.FAILED, null, pump.total, "standard input could not be read: "
           + why);
     }

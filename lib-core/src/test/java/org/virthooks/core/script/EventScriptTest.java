@@ -72,8 +72,8 @@ class EventScriptTest {
     eventScript(sc, "domain", Duration.ofSeconds(30))
         .hookInto(h.registry(), List.of(HookPoint.before("domain.start")));
     // written to the script in pieces: escapes, multi-byte characters and piece boundaries
-    String doc = "<domain><description>" + "caf\u00e9 \"\u65e5\" \\ \ud83d\ude00\n\t<>&".repeat(150_000)
-        + "</description></domain>";
+    String doc = "<domain><description>"
+        + "caf\u00e9 \"\u65e5\" \\ \ud83d\ude00\n\t<>&".repeat(150_000) + "</description></domain>";
     HookCall call = h.call(HookPoint.before("domain.start")).domain("foo").document(doc).build();
     assertThat(h.registry().invoke(call).proceeds()).isTrue();
     assertThat(Files.readAllBytes(got))

@@ -24,7 +24,7 @@ class HookXmlTest {
         + "</domain>\n";
   }
 
-  /** The description as a DOM parser reads it: the text of the last description child of the root. */
+  /** The description as a DOM parser reads it: the text of the root's last description child. */
   private static Optional<String> byDom(String xml) throws Exception {
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     f.setNamespaceAware(true);
