@@ -139,7 +139,8 @@ public final class LibvirtCommand implements Runnable {
       description = "Answer one libvirt hook-script call in this JVM with the hooks found by "
           + "ServiceLoader (run by the launcher 'libvirt install --mode jvm' writes).")
   static final class Hook implements Callable<Integer> {
-    @Option(names = "--deadline", description = "Default deadline of each hook in seconds.")
+    @Option(names = "--deadline", description = "Deadline in seconds for standard input to "
+        + "end, and each hook's default deadline.")
     String deadline;
 
     @Option(names = "--events-script", description = "Also run this executable at every point.")
@@ -239,7 +240,8 @@ public final class LibvirtCommand implements Runnable {
         description = "Seconds the relay client waits for an answer (default: ${DEFAULT-VALUE}).")
     long timeout;
 
-    @Option(names = "--deadline", description = "jvm mode: each hook's default deadline in s.")
+    @Option(names = "--deadline", description = "jvm mode: deadline in s for stdin to end, and "
+        + "each hook's default deadline.")
     String deadline;
 
     @Option(names = "--events-script", description = "jvm mode: also run this executable "

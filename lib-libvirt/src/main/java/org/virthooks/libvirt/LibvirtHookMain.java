@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import org.virthooks.core.EventDispatcher;
+import org.virthooks.core.hook.HookPhase;
+import org.virthooks.core.hook.HookPoint;
 import org.virthooks.core.hook.HookRegistry;
+import org.virthooks.core.script.BoundedInput;
 import org.virthooks.core.script.EventScript;
 import org.virthooks.core.script.EventScriptConfig;
 import org.virthooks.core.script.ScriptInvocation;
@@ -27,7 +30,8 @@ import org.virthooks.core.script.ScriptResult;
  *
  * <pre>
  * java -cp CLASSPATH org.virthooks.libvirt.LibvirtHookMain [options] -- SCRIPT OBJECT OP SUBOP EXTRA
- *   --deadline SECONDS        default deadline of every hook (default 10)
+ *   --deadline SECONDS        deadline for standard input to end, and the default deadline of
+ *                             every hook (default 10)
  *   --events-script PATH      also run this executable at every point (seed 001's events script)
  *   --events-set KINDS        the object kinds it gets (default "daemon domain network")
  *   --events-timeout SECONDS  its deadline (default 10)
@@ -36,6 +40,15 @@ import org.virthooks.core.script.ScriptResult;
  *                             archive for the launcher (-XX:SharedArchiveFile=FILE)
  * </pre>
  * Start-up is what a call costs here (about 150 ms with JAXB); the relay avoids it.
+ *
+ * <p>Standard input is read first, whole, with {@link BoundedInput}: it must end within the
+ * deadline and hold at most {@link org.virthooks.core.hook.DocumentLimit#MAX_BYTES}. Reading it
+ * is the call's first step, with the same deadline as a hook registered without one; the hooks'
+ * deadlines start after it, so a call takes at most that deadline plus its hooks' own. libvirt
+ * writes the document and closes the pipe at once: a healthy call spends no time of its budget
+ * here. Input that is over the limit, does not end in time or cannot be read is refused at
+ * before and filter points (exit 1, the reason on stderr) and warned about at after points
+ * (exit 0, the hooks run without it): see {@link LibvirtHookRunner}.
  */
 public final class LibvirtHookMain {
   private LibvirtHookMain() {}
@@ -76,7 +89,7 @@ public final class LibvirtHookMain {
           throw new IllegalArgumentException(a + " needs a value");
         }
         switch (a) {
-          case "--deadline" -> deadline = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+          case "--deadline" -> deadline = seconds(a, v);
           case "--events-script" -> eventsScript = v;
           case "--events-set" -> eventsSet = v;
           case "--events-timeout" -> eventsTimeout = v;
@@ -93,12 +106,9 @@ public final class LibvirtHookMain {
           + "SCRIPT OBJECT OPERATION SUB-OPERATION EXTRA (as libvirt calls a hook script)");
       return LibvirtHookRunner.USAGE;
     }
-    byte[] stdin;
-    try {
-      stdin = in.readAllBytes();
-    } catch (IOException e) {
-      stdin = new byte[0];
-    }
+    // from the arguments alone: whatever happens to stdin or below, the answer fits the phase
+    HookPoint point = LibvirtHookRunner.pointOf(argv);
+    LibvirtHookRunner.Stdin stdin = readStdin(in, deadline);
     EventScript script = null;
     try (HookRegistry registry = HookRegistry.withDefaultDeadline(deadline);
          EventDispatcher events = EventDispatcher.builder().closeGrace(Duration.ofSeconds(2))
@@ -117,19 +127,45 @@ public final class LibvirtHookMain {
         script = new EventScript(EventScriptConfig.fromProperties(p));
         script.hookInto(registry, LibvirtHookPoints.ALL);
       }
-      ScriptResult r = LibvirtHookRunner.of(registry, events)
-          .run(new ScriptInvocation(argv, env, stdin));
+      ScriptResult r = LibvirtHookRunner.of(registry, events).answer(argv, stdin);
       out.write(r.stdout().getBytes(StandardCharsets.UTF_8));
       err.write(r.stderr().getBytes(StandardCharsets.UTF_8));
       return r.exitCode();
-    } catch (IOException | RuntimeException e) {
-      err.println("virthooks: " + e.getMessage());
+    } catch (IOException | RuntimeException | Error e) {
+      // a broken provider (ServiceConfigurationError), memory: still an answer libvirt can use
+      String what = e.getMessage() != null ? e.getMessage() : e.toString();
+      if (point.phase() == HookPhase.AFTER) {
+        err.println("virthooks: warning: " + what + "; going on");
+        return 0;
+      }
+      err.println("virthooks: " + what + "; refusing");
       return 1;
     } finally {
       if (script != null) {
         script.close();
       }
     }
+  }
+
+  private static Duration seconds(String option, String value) {
+    double s;
+    try {
+      s = Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a number of seconds, not '" + value
+          + "'");
+    }
+    if (!(s > 0) || Double.isInfinite(s)) {
+      throw new IllegalArgumentException(option + " must be a positive number of seconds");
+    }
+    return Duration.ofMillis(Math.max(1, Math.round(s * 1000)));
+  }
+
+  // decoded as it arrives: the document's bytes are never all held, only its text
+  private static LibvirtHookRunner.Stdin readStdin(InputStream in, Duration deadline) {
+    BoundedInput.Result<String> r = BoundedInput.readUtf8(in, deadline);
+    return r.complete() ? LibvirtHookRunner.Stdin.text(r.value())
+        : LibvirtHookRunner.Stdin.failed(r.problem());
   }
 
   /**

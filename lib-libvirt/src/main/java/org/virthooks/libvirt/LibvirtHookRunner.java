@@ -18,6 +18,7 @@ import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceEvent;
 import org.virthooks.core.VirtEvent;
+import org.virthooks.core.hook.DocumentLimit;
 import org.virthooks.core.hook.HookCall;
 import org.virthooks.core.hook.HookFailure;
 import org.virthooks.core.hook.HookOutcome;
@@ -43,8 +44,12 @@ import org.virthooks.libvirt.internal.HookXml;
  *       operation is in {@link LibvirtHookPoints}.
  *   <li>Guest hooks get the domain XML on stdin, network hooks {@code <hookData>}: read once
  *       with Jakarta XML Binding into {@link LibvirtHookContext}, passed on raw as the call's
- *       document. An unreadable document does not block anything: the hooks get the raw text
- *       and {@link LibvirtHookContext#parseError()}.
+ *       document. A malformed document does not block anything: the hooks get the raw text
+ *       and {@link LibvirtHookContext#parseError()}. A document that cannot be taken whole
+ *       (over {@link DocumentLimit}, standard input not ended within the deadline, unreadable)
+ *       is refused at before and filter points without asking any hook, since nobody can have
+ *       looked at it; at after points the hooks run without it and the answer is 0 with a
+ *       warning.
  *   <li>Exit 0 lets libvirt go on. A refusal at a before or filter point exits 1 with the
  *       message as one line on stderr, which libvirt shows to whoever asked
  *       ({@code virsh start} prints it). At a filter point a rewritten document is printed on
@@ -139,12 +144,65 @@ public final class LibvirtHookRunner implements RelayHandler {
 
   /** Answers one call; never throws for what the call or the hooks do. */
   public ScriptResult run(ScriptInvocation inv) {
-    List<String> argv = inv.argv();
-    if (argv.size() < 3) {
-      return ScriptResult.failed(USAGE, "virthooks: a libvirt hook call needs the arguments "
-          + "'object operation sub-operation extra' after the script path; got " + argv + "\n");
+    if (inv.argv().size() < 3) {
+      return usage(inv.argv());
     }
-    HookCall call = parseCall(inv, stamper.source());
+    return answer(inv.argv(), Stdin.of(inv));
+  }
+
+  /**
+   * A call's standard input as the runner takes it: its text, or why there is none to take
+   * (over the size limit, not ended in time, unreadable).
+   *
+   * @param text the document as text, null when there is a problem
+   * @param problem one sentence without a verdict, null when the input was taken whole
+   */
+  record Stdin(String text, String problem) {
+    /** The input of {@code inv}; over the limit it is not even decoded. */
+    static Stdin of(ScriptInvocation inv) {
+      // the bytes live in this frame only: garbage as soon as the text exists
+      byte[] b = inv.stdin();
+      return of(b);
+    }
+
+    /** {@code bytes} as text, unless there are more than {@link DocumentLimit#MAX_BYTES}. */
+    static Stdin of(byte[] bytes) {
+      if (DocumentLimit.isOver(bytes.length)) {
+        return failed(DocumentLimit.overLimit(bytes.length));
+      }
+      return new Stdin(new String(bytes, StandardCharsets.UTF_8), null);
+    }
+
+    /** Input read whole as {@code text}. */
+    static Stdin text(String text) {
+      return new Stdin(text, null);
+    }
+
+    /** No input to take, because of {@code problem}. */
+    static Stdin failed(String problem) {
+      return new Stdin(null, problem);
+    }
+  }
+
+  /**
+   * Answers a call whose standard input the caller read. One whose input could not be taken
+   * whole ({@link Stdin#problem()}: over the limit, not ended in time, unreadable) is refused at
+   * before and filter points without running any hook: libvirt waits for a verdict on a document
+   * nobody has seen. At after points the hooks run without the document (the problem is their
+   * parse error) and the answer is 0 with a warning.
+   */
+  ScriptResult answer(List<String> argv, Stdin stdin) {
+    if (argv.size() < 3) {
+      return usage(argv);
+    }
+    Parsed parsed = parseCall(argv, stdin, stamper.source());
+    HookCall call = parsed.call();
+    boolean after = call.point().phase() == HookPhase.AFTER;
+    if (parsed.inputProblem() != null && !after) {
+      String msg = "virthooks: " + parsed.inputProblem() + "; refusing";
+      publish(call, null, msg);
+      return ScriptResult.failed(1, msg + "\n");
+    }
     HookOutcome outcome;
     try {
       outcome = registry.invoke(call);
@@ -152,12 +210,16 @@ public final class LibvirtHookRunner implements RelayHandler {
       // a closed registry: say so; libvirt gets a refusal only where it can take one
       String msg = "virthooks: hooks unavailable: " + e.getMessage();
       publish(call, null, msg);
-      return call.point().phase() == HookPhase.AFTER ? new ScriptResult(0, "", msg + "\n", false)
+      return after ? new ScriptResult(0, "", msg + "\n", false)
           : ScriptResult.failed(1, msg + "\n");
     }
     publish(call, outcome, null);
     StringBuilder warnings = new StringBuilder();
-    if (call.point().phase() == HookPhase.AFTER) {
+    if (after) {
+      if (parsed.inputProblem() != null) {
+        warnings.append("virthooks: warning: ").append(parsed.inputProblem())
+            .append("; the hooks ran without the document\n");
+      }
       for (HookFailure f : outcome.failures()) {
         warnings.append("virthooks: warning: ").append(oneLine(f.message())).append('\n');
       }
@@ -169,26 +231,49 @@ public final class LibvirtHookRunner implements RelayHandler {
     return ScriptResult.ok(outcome.rewritten().orElse(""));
   }
 
+  private static ScriptResult usage(List<String> argv) {
+    return ScriptResult.failed(USAGE, "virthooks: a libvirt hook call needs the arguments "
+        + "'object operation sub-operation extra' after the script path; got " + argv + "\n");
+  }
+
+  /**
+   * The point of a call, from its arguments alone (the script's driver and the operation): known
+   * before standard input is read, whatever becomes of that.
+   */
+  static HookPoint pointOf(List<String> argv) {
+    return HookDriver.ofScript(argv.get(0))
+        .map(d -> LibvirtHookPoints.of(d, arg(argv, 2)))
+        .orElse(LibvirtHookPoints.UNKNOWN_OTHER);
+  }
+
   static String arg(List<String> argv, int i) {
     return i < argv.size() && !argv.get(i).isEmpty() ? argv.get(i) : "-";
   }
 
   static HookCall parseCall(ScriptInvocation inv, EventSource source) {
-    List<String> argv = inv.argv();
+    return parseCall(inv.argv(), Stdin.of(inv), source).call();
+  }
+
+  /**
+   * A call and what kept its document from being taken whole, if anything: the input's own
+   * problem, or the XML reader's refusal of a document over the size limit.
+   */
+  record Parsed(HookCall call, String inputProblem) {}
+
+  static Parsed parseCall(List<String> argv, Stdin stdin, EventSource source) {
     String script = argv.get(0);
     String object = arg(argv, 1);
     String op = arg(argv, 2);
     String sub = arg(argv, 3);
     String extra = arg(argv, 4);
     Optional<HookDriver> driver = HookDriver.ofScript(script);
-    HookPoint point = driver.map(d -> LibvirtHookPoints.of(d, op))
-        .orElse(LibvirtHookPoints.UNKNOWN_OTHER);
-    String stdin = new String(inv.stdin(), StandardCharsets.UTF_8);
-    String document = stdin.isBlank() ? null : stdin;
+    HookPoint point = pointOf(argv);
+    String document = stdin.text() == null || stdin.text().isBlank() ? null : stdin.text();
     Optional<DomainDescription> dom = Optional.empty();
     Optional<NetworkHookData> net = Optional.empty();
-    String parseError = null;
-    if (document != null && driver.isPresent()) {
+    String problem = stdin.problem();
+    String parseError = problem;
+    if (problem == null && document != null && driver.isPresent()) {
       try {
         if (driver.get().isDomain()) {
           dom = Optional.of(HookXml.domain(document));
@@ -197,8 +282,14 @@ public final class LibvirtHookRunner implements RelayHandler {
         }
       } catch (HookXml.BadXml e) {
         parseError = e.getMessage();
+        if (e.tooLarge()) {
+          // not "unreadable, let the hooks decide": nobody can have looked at it
+          problem = e.getMessage();
+          document = null;
+        }
       }
-    } else if (document == null && driver.isPresent() && driver.get() != HookDriver.DAEMON) {
+    } else if (problem == null && document == null && driver.isPresent()
+        && driver.get() != HookDriver.DAEMON) {
       parseError = "no document on stdin";
     }
     Map<String, String> attrs = new LinkedHashMap<>();
@@ -228,7 +319,7 @@ public final class LibvirtHookRunner implements RelayHandler {
       }
       call = call.withDomain(ref);
     }
-    return call;
+    return new Parsed(call, problem);
   }
 
   private void publish(HookCall call, HookOutcome outcome, String error) {

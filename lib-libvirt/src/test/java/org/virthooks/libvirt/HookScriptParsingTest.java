@@ -15,6 +15,7 @@ import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceEvent;
 import org.virthooks.core.VirtEvent;
+import org.virthooks.core.hook.DocumentLimit;
 import org.virthooks.core.hook.HookCall;
 import org.virthooks.core.hook.HookPhase;
 import org.virthooks.core.hook.Verdict;
@@ -326,6 +327,42 @@ class HookScriptParsingTest {
       assertThat(r.exitCode()).isZero();
       assertThat(r.stderr()).contains("warning").contains("never started");
     }
+  }
+
+  @Test
+  void aDocumentOverTheLimitIsRefusedUnseenAtBeforeAndFilterPointsAndWarnedAboutAfter() {
+    String big = LIVE_XML.replace("<description>web</description>",
+        "<description>" + "x".repeat(DocumentLimit.MAX_BYTES) + "</description>");
+    String problem = DocumentLimit.overLimit(big.length());
+    List<VirtEvent> events = new CopyOnWriteArrayList<>();
+    try (LibvirtHookHarness h = LibvirtHookHarness.create(events::add)) {
+      List<HookCall> seen = new CopyOnWriteArrayList<>();
+      for (org.virthooks.core.hook.HookPoint p : List.of(LibvirtHookPoints.DOMAIN_PREPARE,
+          LibvirtHookPoints.DOMAIN_MIGRATE, LibvirtHookPoints.DOMAIN_STOPPED)) {
+        h.registry().register(p, "rec", c -> {
+          seen.add(c);
+          return Verdict.proceed();
+        });
+      }
+      for (String op : List.of("prepare", "migrate")) {
+        ScriptResult r = h.qemu("vm1", op, "begin", "-").stdin(big).run();
+        assertThat(r.exitCode()).as(op).isEqualTo(1);
+        assertThat(r.stderr()).as(op).isEqualTo("virthooks: " + problem + "; refusing\n");
+        assertThat(r.stdout()).isEmpty();
+      }
+      // nobody was asked about a document nobody could read
+      assertThat(seen).isEmpty();
+      ScriptResult stopped = h.qemu("vm1", "stopped", "end", "-").stdin(big).run();
+      assertThat(stopped.exitCode()).isZero();
+      assertThat(stopped.stderr()).startsWith("virthooks: warning: " + problem);
+      HookCall c = seen.get(0);
+      assertThat(c.document()).isEmpty();
+      assertThat(c.context(LibvirtHookContext.class).orElseThrow().parseError()).contains(problem);
+      assertThat(c.domain().orElseThrow().name()).isEqualTo("vm1");
+    }
+    assertThat(events).hasSize(3);
+    assertThat(events.get(0).meta().attributes()).containsEntry("verdict", "error")
+        .containsEntry("parseError", problem);
   }
 
   @Test

@@ -66,6 +66,32 @@ class LibvirtHookMainTest {
   }
 
   @Test
+  void aDeadlineMustBeAPositiveNumberOfSeconds() {
+    for (String bad : List.of("0", "-1", "NaN", "soon")) {
+      Out o = run("", "--deadline", bad, "--", "/etc/libvirt/hooks/qemu", "vm1", "prepare",
+          "begin", "-");
+      assertThat(o.code()).as(bad).isEqualTo(LibvirtHookRunner.USAGE);
+      assertThat(o.err()).as(bad).contains("--deadline");
+    }
+  }
+
+  @Test
+  void ourOwnFailureRefusesAtABeforePointAndWarnsAtAnAfterPoint() {
+    // a bad events-script setting fails the call's set-up, after stdin was read
+    String xml = "<domain type='kvm'><name>vm1</name></domain>";
+    Out before = run(xml, "--events-script", "/bin/true", "--events-timeout", "soon", "--",
+        "/etc/libvirt/hooks/qemu", "vm1", "prepare", "begin", "-");
+    assertThat(before.code()).isEqualTo(1);
+    assertThat(before.err()).startsWith("virthooks: events_timeout must be a number of seconds")
+        .endsWith("; refusing\n");
+    Out after = run(xml, "--events-script", "/bin/true", "--events-timeout", "soon", "--",
+        "/etc/libvirt/hooks/qemu", "vm1", "stopped", "end", "-");
+    assertThat(after.code()).isZero();
+    assertThat(after.err()).startsWith("virthooks: warning: events_timeout must be a number")
+        .endsWith("; going on\n");
+  }
+
+  @Test
   void warmUpAnswersSampleCallsAndRunsNoHook() {
     Out w = run("", "--warm-up");
     assertThat(w.code()).isZero();

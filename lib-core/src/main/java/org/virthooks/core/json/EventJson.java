@@ -87,7 +87,17 @@ public final class EventJson {
    */
   public static String toJson(HookCall call) {
     StringWriter w = new StringWriter(256);
-    try (JsonGenerator g = FACTORY.createGenerator(w)) {
+    write(call, w);
+    return w.toString();
+  }
+
+  /**
+   * Writes the call as {@link #toJson(HookCall)} does to {@code out}, without a line break: a
+   * large document goes through in pieces, never copied whole.
+   */
+  public static void write(HookCall call, Writer out) {
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.writeStartObject();
       g.writeNumberField("v", SCHEMA_VERSION);
       g.writeStringField("point", call.point().name());
@@ -101,7 +111,6 @@ public final class EventJson {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return w.toString();
   }
 
   private static void writeDomain(JsonGenerator g, Optional<DomainRef> domain) throws IOException {

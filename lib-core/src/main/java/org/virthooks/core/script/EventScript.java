@@ -1,6 +1,9 @@
 package org.virthooks.core.script;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -112,7 +115,7 @@ public final class EventScript implements EventListener<VirtEvent>, Hook, AutoCl
     if (!config.covers(objectKind(event))) {
       return;
     }
-    ScriptResult r = runFromAnyThread(arguments(event), EventJson.toJson(event));
+    ScriptResult r = runFromAnyThread(arguments(event), w -> EventJson.write(event, w));
     if (!r.succeeded()) {
       LOG.warn("events script {} failed for {} event '{}': {}", config.script(),
           event.category().jsonName(), event.action(), r.errorLine());
@@ -125,7 +128,7 @@ public final class EventScript implements EventListener<VirtEvent>, Hook, AutoCl
     if (!config.covers(call.point().object())) {
       return Verdict.proceed();
     }
-    ScriptResult r = run(arguments(call), EventJson.toJson(call));
+    ScriptResult r = run(arguments(call), w -> EventJson.write(call, w));
     if (!r.succeeded()) {
       return Verdict.refuse("events script " + config.script().getFileName() + ": " + r.errorLine());
     }
@@ -141,7 +144,7 @@ public final class EventScript implements EventListener<VirtEvent>, Hook, AutoCl
 
   // on a delivery thread the wait for the process is announced to the pool, which can then add a
   // thread so that other subscriptions are not held up meanwhile
-  private ScriptResult runFromAnyThread(List<String> args, String stdin) {
+  private ScriptResult runFromAnyThread(List<String> args, Json stdin) {
     if (!ForkJoinTask.inForkJoinPool()) {
       return run(args, stdin);
     }
@@ -166,13 +169,27 @@ public final class EventScript implements EventListener<VirtEvent>, Hook, AutoCl
     return result[0];
   }
 
-  private ScriptResult run(List<String> args, String stdin) {
+  /** Writes one JSON form to the script's standard input. */
+  private interface Json {
+    void writeTo(Writer w);
+  }
+
+  // written as the script reads it: a hook call's JSON holds its document, up to DocumentLimit,
+  // and as one string (then bytes, then the runner's copy) it would cost several times that
+  private ScriptResult run(List<String> args, Json stdin) {
     List<String> argv = new ArrayList<>(args.size() + 1);
     argv.add(config.script().toString());
     argv.addAll(args);
     try {
-      return runner.run(new ScriptInvocation(argv, Map.of(), stdin.getBytes(StandardCharsets.UTF_8)),
-          config.timeout());
+      return runner.run(argv, Map.of(), out -> {
+        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        try {
+          stdin.writeTo(w);
+        } catch (UncheckedIOException e) {
+          throw e.getCause();
+        }
+        w.flush();
+      }, config.timeout());
     } catch (IOException e) {
       return ScriptResult.failed(127, "cannot run " + config.script() + ": " + e.getMessage());
     }

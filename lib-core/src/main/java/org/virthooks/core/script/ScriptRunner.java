@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,20 +69,46 @@ public final class ScriptRunner implements AutoCloseable {
    * @throws IOException when the program cannot be started (missing, not executable)
    */
   public ScriptResult run(ScriptInvocation call, Duration deadline) throws IOException {
+    Checks.notNull("call", call);
+    return run(call.argv(), call.env(), in -> in.write(call.stdin()), deadline);
+  }
+
+  /** Writes a program's standard input while it runs; the runner closes the stream after. */
+  @FunctionalInterface
+  public interface StdinWriter {
+    /** Writes the input to {@code stdin}; an {@link IOException} ends the input there. */
+    void writeTo(OutputStream stdin) throws IOException;
+  }
+
+  /**
+   * Runs {@code argv} with the current environment plus {@code env}, {@code stdin} writing its
+   * standard input on another thread as it runs: a large input (a hook call's JSON with its
+   * document) is never held whole.
+   *
+   * @throws IOException when the program cannot be started (missing, not executable)
+   */
+  public ScriptResult run(List<String> argv, Map<String, String> env, StdinWriter stdin,
+      Duration deadline) throws IOException {
+    Checks.notNull("argv", argv);
+    Checks.notNull("stdin", stdin);
     Checks.notNull("deadline", deadline);
-    List<String> argv = new ArrayList<>(call.argv());
+    if (argv.isEmpty()) {
+      throw new IllegalArgumentException("argv must hold at least the program");
+    }
+    Map<String, String> environment = env == null ? Map.of() : env;
+    List<String> command = new ArrayList<>(argv);
     // resolved here because behind setsid a missing program would only show as exit status 127
-    argv.set(0, resolve(argv.get(0), call.env()).toString());
+    command.set(0, resolve(command.get(0), environment).toString());
     Path setsid = ProcessGroups.setsid();
     if (setsid != null) {
       // a session of its own: children it leaves behind can still be found and killed
-      argv.add(0, setsid.toString());
+      command.add(0, setsid.toString());
     }
-    ProcessBuilder pb = new ProcessBuilder(argv);
-    pb.environment().putAll(call.env());
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(environment);
     Process p = pb.start();
     Set<ProcessHandle> seen = new HashSet<>();
-    Future<?> feeder = io.submit(() -> feed(p.getOutputStream(), call.stdin()));
+    Future<?> feeder = io.submit(() -> feed(p.getOutputStream(), stdin));
     Collector out = new Collector(p.getInputStream(), outputLimit);
     Collector err = new Collector(p.getErrorStream(), outputLimit);
     Future<?> outDone = io.submit(out);
@@ -142,7 +169,7 @@ public final class ScriptRunner implements AutoCloseable {
   }
 
   /** The program as an absolute path: as given when it has a slash, else looked up in PATH. */
-  private static Path resolve(String program, java.util.Map<String, String> env) throws IOException {
+  private static Path resolve(String program, Map<String, String> env) throws IOException {
     if (program.contains("/")) {
       Path p = Path.of(program);
       if (!Files.isExecutable(p) || Files.isDirectory(p)) {
@@ -217,9 +244,9 @@ public final class ScriptRunner implements AutoCloseable {
     }
   }
 
-  private static void feed(OutputStream in, byte[] data) {
+  private static void feed(OutputStream in, StdinWriter data) {
     try (in) {
-      in.write(data);
+      data.writeTo(in);
     } catch (IOException e) {
       // the program exited without reading its input: that is its right
     }

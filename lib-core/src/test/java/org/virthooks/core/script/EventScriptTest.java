@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,7 +21,9 @@ import org.virthooks.core.EventDispatcher;
 import org.virthooks.core.Operation;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceEvent;
+import org.virthooks.core.hook.HookCall;
 import org.virthooks.core.hook.HookPoint;
+import org.virthooks.core.json.EventJson;
 import org.virthooks.core.testing.HookHarness;
 import org.virthooks.core.testing.TestEvents;
 
@@ -77,6 +80,21 @@ class EventScriptTest {
     assertThat(Files.readString(log).strip()).isEqualTo("domain foo start before -");
     assertThat(Files.readString(dir.resolve("stdin"))).contains("\"point\":\"domain.start\"")
         .contains("\"name\":\"foo\"");
+  }
+
+  @Test
+  void aLargeDocumentReachesTheScriptAsExactlyTheCallsJson() throws Exception {
+    Path got = dir.resolve("stdin");
+    Path sc = script("cat > " + got);
+    eventScript(sc, "domain", Duration.ofSeconds(30))
+        .hookInto(h.registry(), List.of(HookPoint.before("domain.start")));
+    // written to the script in pieces: escapes, multi-byte characters and piece boundaries
+    String doc = "<domain><description>"
+        + "caf\u00e9 \"\u65e5\" \\ \ud83d\ude00\n\t<>&".repeat(150_000) + "</description></domain>";
+    HookCall call = h.call(HookPoint.before("domain.start")).domain("foo").document(doc).build();
+    assertThat(h.registry().invoke(call).proceeds()).isTrue();
+    assertThat(Files.readAllBytes(got))
+        .isEqualTo(EventJson.toJson(call).getBytes(StandardCharsets.UTF_8));
   }
 
   @Test

@@ -20,17 +20,22 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import org.virthooks.core.DomainRef;
+import org.virthooks.core.hook.DocumentLimit;
 import org.virthooks.libvirt.DomainDescription;
 import org.virthooks.libvirt.NetworkHookData;
 
 /**
  * Reads the documents libvirt hands hook scripts with Jakarta XML Binding, hardened: no DTD, no
- * external entities, a size limit. Only the parts hooks need are mapped; everything else is
- * ignored (the raw document is still passed on).
+ * external entities, {@link DocumentLimit}'s size limit. Only the parts hooks need are mapped;
+ * everything else is ignored (the raw document is still passed on).
  */
 public final class HookXml {
-  /** Documents larger than this are not parsed (the raw document is still passed on). */
-  public static final int MAX_CHARS = 8 << 20;
+  /**
+   * Documents of more characters are refused as {@link BadXml#tooLarge()}: DocumentLimit's bytes
+   * counted as characters, since UTF-8 input decodes to at most one character per byte. Any
+   * document within the limit in bytes is read; any document refused here is over it in bytes.
+   */
+  public static final int MAX_CHARS = DocumentLimit.MAX_BYTES;
   private static volatile JAXBContext context;
   // per thread: a relay server parses on many threads, and neither is thread-safe; looking the
   // factory up per call costs more than the parse
@@ -47,9 +52,23 @@ public final class HookXml {
   /** A document that could not be read, with a one-line reason. */
   public static final class BadXml extends Exception {
     private static final long serialVersionUID = 1L;
+    private final boolean tooLarge;
 
     BadXml(String message, Throwable cause) {
+      this(message, cause, false);
+    }
+
+    private BadXml(String message, Throwable cause, boolean tooLarge) {
       super(message, cause);
+      this.tooLarge = tooLarge;
+    }
+
+    /**
+     * True when the document was not read because it is over the size limit: unlike a malformed
+     * one, nobody can have looked at it, and before and filter points refuse it.
+     */
+    public boolean tooLarge() {
+      return tooLarge;
     }
   }
 
@@ -63,10 +82,10 @@ public final class HookXml {
     return c;
   }
 
-  private static Object unmarshal(String xml) throws BadXml {
+  private static Object unmarshal(String xml, DescriptionCapture[] capture) throws BadXml {
     if (xml.length() > MAX_CHARS) {
-      throw new BadXml("document of " + xml.length() + " characters is over the limit of "
-          + MAX_CHARS, null);
+      // its size in bytes is unknown here, only that it is over
+      throw new BadXml(DocumentLimit.overLimit(-1), null, true);
     }
     if (xml.contains("<!DOCTYPE") || xml.contains("<!ENTITY")) {
       throw new BadXml("document declares a DTD or entities, which libvirt never sends; "
@@ -74,6 +93,10 @@ public final class HookXml {
     }
     try {
       XMLStreamReader r = FACTORY.get().createXMLStreamReader(new StringReader(xml));
+      if (capture != null) {
+        capture[0] = new DescriptionCapture(r, xml);
+        r = capture[0];
+      }
       try {
         Unmarshaller u = UNMARSHALLER.get();
         if (u == null) {
@@ -96,16 +119,21 @@ public final class HookXml {
 
   /** Reads a domain XML. */
   public static DomainDescription domain(String xml) throws BadXml {
-    Object o = unmarshal(xml);
+    DescriptionCapture[] capture = new DescriptionCapture[1];
+    Object o = unmarshal(xml, capture);
     if (!(o instanceof XDomain d)) {
       throw new BadXml("expected a <domain> document", null);
+    }
+    String description = capture[0].text();
+    if (description != null) {
+      d.description = description;
     }
     return d.toDescription();
   }
 
   /** Reads a network hook's {@code <hookData>} (or a bare {@code <network>}). */
   public static NetworkHookData network(String xml) throws BadXml {
-    Object o = unmarshal(xml);
+    Object o = unmarshal(xml, null);
     if (!(o instanceof XHookData h) || h.network == null || h.network.name == null) {
       throw new BadXml("expected <hookData> with a <network> that has a <name>", null);
     }
