@@ -542,8 +542,9 @@ class RelayFailClosedTest {
       server.close();
       for (Future<ScriptResult> f : calls) {
         ScriptResult r = f.get(20, TimeUnit.SECONDS);
+        // queued ones lose the connection; one still being read may see a broken pipe
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
-        assertThat(r.stderr()).contains("without an answer; refusing");
+        assertThat(r.stderr()).startsWith("virthooks: ").endsWith("; refusing\n");
       }
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
     } finally {
