@@ -33,7 +33,7 @@
  *       per call, with the hooks of every {@link org.virthooks.libvirt.LibvirtHookProvider} found
  *       by {@code ServiceLoader}. Costs a JVM start-up per call (a guest start makes three).
  * </ul>
- * {@code org.virthooks.libvirt.testing} has a harness that calls hooks as libvirt does, with no
- * daemon.
+ * {@code org.virthooks.libvirt.testing}, in the artifact {@code virthooks-libvirt-testing} (test
+ * scope), has a harness that calls hooks as libvirt does, with no daemon.
  */
 package org.virthooks.libvirt;

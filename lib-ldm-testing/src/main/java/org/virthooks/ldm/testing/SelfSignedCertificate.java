@@ -1,4 +1,4 @@
-package org.virthooks.ldm.internal;
+package org.virthooks.ldm.testing;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -27,13 +27,14 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A self-signed EC P-256 certificate for localhost and 127.0.0.1, made in memory at start, as
- * ldmd presents one: no private key is ever written to disk or committed.
+ * ldmd presents one: no private key is ever written to disk or committed. The simulator's; the
+ * reason this module, not virthooks-ldm, depends on BouncyCastle.
  *
  * @param certificate the certificate
  * @param keyStore a key store holding the key and certificate under alias {@code ldmd}
  * @param password the key store's random password
  */
-public record SelfSignedCertificate(X509Certificate certificate, KeyStore keyStore, char[] password) {
+record SelfSignedCertificate(X509Certificate certificate, KeyStore keyStore, char[] password) {
 
   /** Makes a new key pair and certificate valid from an hour ago for a day. */
   public static SelfSignedCertificate generate(String commonName) throws GeneralSecurityException {

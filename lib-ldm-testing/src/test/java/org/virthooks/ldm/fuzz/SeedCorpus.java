@@ -17,14 +17,17 @@ import org.virthooks.ldm.model.Response;
 import org.virthooks.ldm.testing.SeedEvents;
 
 /**
- * Writes the committed seed corpus of the fuzz tests: documents of the reference
+ * Writes the committed seed corpus of lib-ldm's fuzz tests: documents of the reference
  * ({@code ldm-xml-interface.md}) and of {@link SeedEvents}, in Jazzer's layout
- * ({@code <TestClass>Inputs/<method>/}). Not a test; run it after changing the seeds:
+ * ({@code <TestClass>Inputs/<method>/}). It lives here, not beside the fuzz tests in lib-ldm,
+ * because {@code SeedEvents} is in this module, which depends on lib-ldm; the fuzz tests only read
+ * the files it wrote. Not a test; run it after changing the seeds:
  *
  * <pre>
- * cd lib-ldm && mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
- *     org.virthooks.ldm.fuzz.SeedCorpus src/test/resources/org/virthooks/ldm/fuzz
+ * mvn -q -pl lib-ldm-testing -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/cp.txt
+ * cd lib-ldm-testing && java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
+ *     org.virthooks.ldm.fuzz.SeedCorpus ../lib-ldm/src/test/resources/org/virthooks/ldm/fuzz
  * </pre>
  */
 public final class SeedCorpus {
@@ -99,7 +102,7 @@ public final class SeedCorpus {
     return m;
   }
 
-  /** Stream seeds: the input, then the choices {@link LdmStreamFuzzTest} reads from its end. */
+  /** Stream seeds: the input, then the choices {@code LdmStreamFuzzTest} reads from its end. */
   static Map<String, byte[]> streamSeeds() {
     LdmXml xml = LdmXml.defaults();
     String ev1 = xml.write(SeedEvents.event("start-domain", "ldg1"));
@@ -140,7 +143,7 @@ public final class SeedCorpus {
   }
 
   /**
-   * {@code text} followed by the bytes {@link LdmStreamFuzzTest} consumes from the end: the mode,
+   * {@code text} followed by the bytes {@code LdmStreamFuzzTest} consumes from the end: the mode,
    * default limits, the number of read sizes and the sizes (two bytes each, taken big-endian from
    * the end, so written here in reverse).
    */

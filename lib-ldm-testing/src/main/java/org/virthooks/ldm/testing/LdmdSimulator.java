@@ -31,7 +31,6 @@ import org.virthooks.ldm.LdmParseException;
 import org.virthooks.ldm.LdmTrust;
 import org.virthooks.ldm.LdmXml;
 import org.virthooks.ldm.internal.FrameReader;
-import org.virthooks.ldm.internal.SelfSignedCertificate;
 import org.virthooks.ldm.internal.Stanza;
 import org.virthooks.ldm.internal.Xmpp;
 import org.virthooks.ldm.model.Cmd;
