@@ -52,13 +52,19 @@ class LdmEventSourceTest {
   }
 
   private LdmEventSource startSource(EnumSet<LdmEventCategory> categories) throws InterruptedException {
+    return startSourceAt(categories, 1);
+  }
+
+  /** Starts a source and waits for its first resynchronisation, the {@code seq}-th event. */
+  private LdmEventSource startSourceAt(EnumSet<LdmEventCategory> categories, long seq)
+      throws InterruptedException {
     source = LdmEventSource.builder(sim.clientConfig().build(), rec::onEvent)
         .categories(categories).backoff(Duration.ofMillis(50), Duration.ofMillis(400)).build().start();
     assertThat(source.awaitConnected(WAIT)).isTrue();
     // every connect ends with a resynchronisation (the simulator defines no domain here)
     VirtEvent resync = rec.awaitMatch(e -> e instanceof SourceEvent s
         && s.kind() == SourceEvent.Kind.RESYNCHRONISED, WAIT);
-    assertThat(resync.seq()).isEqualTo(1);
+    assertThat(resync.seq()).isEqualTo(seq);
     rec.clear();
     return source;
   }
@@ -113,6 +119,42 @@ class LdmEventSourceTest {
     VirtEvent e = rec.awaitCount(1, WAIT).get(0);
     assertThat(e).isInstanceOf(OtherEvent.class);
     assertThat(e.action()).isEqualTo("add-vhba");
+  }
+
+  @Test
+  void whatChangedDuringAnOutageArrivesWithTheResynchronisationAfterIt() throws Exception {
+    sim.defineDomain("ldg0", "inactive");
+    startSourceAt(EnumSet.of(LdmEventCategory.DOMAIN), 2); // ldg0 listed, then resynchronised
+    sim.publish(SeedEvents.event("add-domain", "ldg1"));
+    sim.publish(SeedEvents.event("bind-domain", "ldg1"));
+    sim.publish(SeedEvents.event("start-domain", "ldg1"));
+    rec.awaitCount(3, WAIT);
+    assertThat(sim.dropConnections()).isEqualTo(1);
+    // while nobody is registered: ldg1 stops, ldg2 appears, ldg0 is removed
+    sim.publish(SeedEvents.event("stop-domain", "ldg1"));
+    sim.publish(SeedEvents.event("add-domain", "ldg2"));
+    sim.publish(SeedEvents.event("remove-domain", "ldg0"));
+    long restored = rec.awaitMatch(e -> e instanceof SourceEvent s
+        && s.kind() == SourceEvent.Kind.CONNECTION_RESTORED, WAIT).seq();
+    long done = rec.awaitMatch(e -> e instanceof SourceEvent s
+        && s.kind() == SourceEvent.Kind.RESYNCHRONISED && e.seq() > restored, WAIT).seq();
+    java.util.Map<String, DomainEvent> listed = new java.util.LinkedHashMap<>();
+    for (VirtEvent e : rec.events()) {
+      if (e.seq() > restored && e.seq() < done && e instanceof DomainEvent d) {
+        assertThat(d.action()).isEqualTo("list-domain");
+        assertThat(d.meta().attributes()).containsEntry("resync", "true");
+        listed.put(d.domain().name(), d);
+      }
+    }
+    assertThat(listed.keySet()).containsExactly("ldg1", "ldg2");
+    assertThat(listed.get("ldg1").kind()).isEqualTo(DomainEvent.Kind.BOUND);
+    assertThat(listed.get("ldg1").meta().attributes()).containsEntry("state", "bound");
+    assertThat(listed.get("ldg2").kind()).isEqualTo(DomainEvent.Kind.DEFINED);
+    assertThat(source.reconnections()).isEqualTo(1);
+    // on demand, too
+    assertThat(source.resynchronise()).isTrue();
+    rec.awaitMatch(e -> e instanceof SourceEvent s && s.kind() == SourceEvent.Kind.RESYNCHRONISED
+        && e.seq() > done, WAIT);
   }
 
   @Test

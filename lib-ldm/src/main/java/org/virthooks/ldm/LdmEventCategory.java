@@ -64,23 +64,4 @@ public enum LdmEventCategory {
     }
     return null;
   }
-
-  /**
-   * The category that delivers events named {@code action}: domain, hardware (spconfig and
-   * {@code migration-process}) or resource; null for actions this version does not know, which
-   * ldmd would deliver to {@link #ALL} registrations at least.
-   */
-  public static LdmEventCategory deliveringCategory(String action) {
-    if (LdmEventTranslator.DOMAIN_KINDS.containsKey(action)) {
-      return DOMAIN;
-    }
-    if (LdmEventTranslator.SPCONFIG_OPERATIONS.containsKey(action)
-        || LdmEventTranslator.MIGRATION_PROCESS.equals(action)) {
-      return HARDWARE;
-    }
-    if (LdmEventTranslator.RESOURCE_ACTIONS.containsKey(action)) {
-      return RESOURCE;
-    }
-    return null;
-  }
 }

@@ -45,7 +45,10 @@ import org.virthooks.ldm.model.Response;
  * certificate made at start), optional SASL PLAIN users, {@code reg-*}/{@code unreg-*} per
  * category answered at three response levels, events sent only to clients registered for their
  * category, and faults on demand: dropped connections, malformed XML, documents split over many
- * writes, several documents in one write, slow writes. Every other request is echoed with success.
+ * writes, several documents in one write, slow writes. {@code list-domain} is answered from the
+ * simulator's own view of its domains (kept from the domain events it sends, or set with
+ * {@link #defineDomain}); every other request is echoed with success. Events are routed to
+ * registrations with the simulator's own table of the reference's actions, not the client's.
  * {@link #close()} stops every thread it started.
  */
 public final class LdmdSimulator implements AutoCloseable {
@@ -65,6 +68,7 @@ public final class LdmdSimulator implements AutoCloseable {
   private volatile int chunkBytes;
   private volatile Duration chunkPause = Duration.ZERO;
   private volatile boolean closed;
+  private final SimulatedDomains domains = new SimulatedDomains();
 
   private LdmdSimulator(Builder b) throws IOException {
     this.users = Map.copyOf(b.users);
@@ -122,19 +126,47 @@ public final class LdmdSimulator implements AutoCloseable {
         .connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(5));
   }
 
-  /** Sends {@code event} to every client registered for its category; returns how many. */
+  /**
+   * Sends {@code event} to every client registered for its category; returns how many. A domain
+   * event also changes the simulator's view of that domain, which {@code list-domain} answers.
+   */
   public int publish(LdmEvent event) {
-    return sendTo(LdmEventCategory.deliveringCategory(event.firstAction()), false,
-        xml.writeBytes(event));
+    track(event);
+    return sendTo(SimulatorRoutes.of(event.firstAction()), false, xml.writeBytes(event));
+  }
+
+  /** Sets a domain's state ({@code inactive}, {@code bound}, {@code active}) without an event. */
+  public void defineDomain(String name, String state) {
+    domains.set(name, state);
+  }
+
+  /** Every domain the simulator knows, with its state, as {@code list-domain} answers. */
+  public Map<String, String> domains() {
+    return domains.snapshot();
+  }
+
+  private void track(LdmEvent event) {
+    for (Cmd c : event.getCommands()) {
+      for (Data d : c.getData()) {
+        if (d.getEnvelope() != null && c.getAction() != null) {
+          for (org.virthooks.ldm.model.Content content : d.getEnvelope().getContents()) {
+            if (content.getId() != null && SimulatorRoutes.DOMAIN.contains(c.getAction())) {
+              domains.apply(c.getAction(), content.getId());
+            }
+          }
+        }
+      }
+    }
   }
 
   /** Sends all {@code events} in one write to each client registered for the first one's category. */
   public int publishTogether(List<LdmEvent> events) {
+    events.forEach(this::track);
     StringBuilder all = new StringBuilder();
     for (LdmEvent e : events) {
       all.append(xml.write(e)).append('\n');
     }
-    return sendTo(LdmEventCategory.deliveringCategory(events.get(0).firstAction()), false,
+    return sendTo(SimulatorRoutes.of(events.get(0).firstAction()), false,
         all.toString().getBytes(StandardCharsets.UTF_8));
   }
 
@@ -392,6 +424,10 @@ public final class LdmdSimulator implements AutoCloseable {
           msg = refused;
         } else if (cat != null) {
           changes.put(cat, action.startsWith("reg-"));
+        }
+        if (action.equals("list-domain")) {
+          c.getData().clear();
+          c.getData().addAll(domains.listDomain());
         }
         if (c.getData().isEmpty()) {
           c.getData().add(Data.empty());
