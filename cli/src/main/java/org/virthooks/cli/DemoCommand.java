@@ -11,26 +11,26 @@ import org.virthooks.core.DomainEvent;
 import org.virthooks.core.DomainRef;
 import org.virthooks.core.EventCategory;
 import org.virthooks.core.EventDispatcher;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.HardwareEvent;
-import org.virthooks.core.OtherEvent;
 import org.virthooks.core.Operation;
+import org.virthooks.core.OtherEvent;
 import org.virthooks.core.OverflowPolicy;
 import org.virthooks.core.ProgressEvent;
 import org.virthooks.core.Registration;
 import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceEvent;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.core.hook.HookCall;
 import org.virthooks.core.hook.HookOutcome;
 import org.virthooks.core.hook.HookPoint;
 import org.virthooks.core.hook.HookRegistry;
 import org.virthooks.core.hook.Verdict;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code virthooks demo}: events from a synthetic source through the dispatcher, and a refusing
@@ -76,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
                   + " wants more than the 2048 MiB budget")
               : Verdict.proceed());
 
-      EventStamper s = new EventStamper(EventSource.of("synthetic", "demo"));
+      EventStamper s = new EventStamper(SourceId.of("synthetic", "demo"));
       int refused = 0;
       for (String[] guest : new String[][] {{"web1", "1024"}, {"big-db", "8192"}}) {
         DomainRef d = DomainRef.of(guest[0]);

@@ -11,8 +11,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.core.json.EventJson;
 import org.virthooks.ldm.LdmClientConfig;
@@ -28,11 +28,11 @@ import org.virthooks.ldm.model.LdmEvent;
 import org.virthooks.ldm.model.LdmMessage;
 import org.virthooks.ldm.testing.LdmdSimulator;
 import org.virthooks.ldm.testing.SeedEvents;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code virthooks ldm}: decode LDM documents, listen to an ldmd, run the ldmd simulator. */
 @Command(name = "ldm", mixinStandardHelpOptions = true,
@@ -73,7 +73,7 @@ public final class LdmCommand implements Runnable {
       for (String name : inputs) {
         String label = name.equals("-") ? "stdin" : name;
         LdmEventTranslator translator = new LdmEventTranslator(
-            new EventStamper(EventSource.of("ldm", label)));
+            new EventStamper(SourceId.of("ldm", label)));
         try (InputStream in = name.equals("-") ? System.in : Files.newInputStream(Path.of(name))) {
           bad |= decode(in, label, xml, translator, out, err);
         } catch (IOException e) {

@@ -28,7 +28,7 @@ class DispatcherStressTest {
 
   /** Checks one subscriber's view: per source, sequence numbers must arrive 1, 2, 3... */
   static final class OrderChecker implements EventListener<VirtEvent> {
-    final Map<EventSource, AtomicLong> last = new ConcurrentHashMap<>();
+    final Map<SourceId, AtomicLong> last = new ConcurrentHashMap<>();
     final List<String> violations = new ArrayList<>();
     final AtomicLong total = new AtomicLong();
 
@@ -61,7 +61,7 @@ class DispatcherStressTest {
       AtomicBoolean publishing = new AtomicBoolean(true);
       List<Future<?>> publishers = new ArrayList<>();
       for (int p = 0; p < PUBLISHERS; p++) {
-        TestEvents src = new TestEvents(EventSource.of("stress", "p" + p));
+        TestEvents src = new TestEvents(SourceId.of("stress", "p" + p));
         publishers.add(pool.submit(() -> {
           start.await();
           for (int i = 0; i < EVENTS_PER_PUBLISHER; i++) {

@@ -59,7 +59,7 @@ class EventDispatcherTest {
 
   @Test
   void filteringBySourceKeepsOtherSourcesOut() {
-    TestEvents other = new TestEvents(EventSource.of("test", "other"));
+    TestEvents other = new TestEvents(SourceId.of("test", "other"));
     RecordingListener<VirtEvent> rec = new RecordingListener<>();
     dispatcher.subscribe(VirtEvent.class).from(other.stamper().source()).register(rec);
     dispatcher.publish(ev.domain("a", DomainEvent.Kind.STARTED));

@@ -18,7 +18,7 @@ import org.virthooks.core.internal.Checks;
  * @param attributes extra facts the adapter knows (raw detail codes, generic properties), never null
  */
 public record EventMeta(
-    EventSource source, Instant time, long seq, String action, Map<String, String> attributes) {
+    SourceId source, Instant time, long seq, String action, Map<String, String> attributes) {
 
   /** Validates the fields and freezes the attributes. */
   public EventMeta {
@@ -32,7 +32,7 @@ public record EventMeta(
   }
 
   /** An event header without attributes. */
-  public static EventMeta of(EventSource source, Instant time, long seq, String action) {
+  public static EventMeta of(SourceId source, Instant time, long seq, String action) {
     return new EventMeta(source, time, seq, action, ImmutableMap.of());
   }
 

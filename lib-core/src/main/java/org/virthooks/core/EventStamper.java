@@ -10,23 +10,23 @@ import org.virthooks.core.internal.Checks;
  * increases by one per event, starting at 1. Adapters own one per source; thread-safe.
  */
 public final class EventStamper {
-  private final EventSource source;
+  private final SourceId source;
   private final Clock clock;
   private final AtomicLong seq = new AtomicLong();
 
   /** A stamper for {@code source} using the system UTC clock. */
-  public EventStamper(EventSource source) {
+  public EventStamper(SourceId source) {
     this(source, Clock.systemUTC());
   }
 
   /** A stamper for {@code source} reading time from {@code clock} (tests pass a fixed clock). */
-  public EventStamper(EventSource source, Clock clock) {
+  public EventStamper(SourceId source, Clock clock) {
     this.source = Checks.notNull("source", source);
     this.clock = Checks.notNull("clock", clock);
   }
 
   /** The source this stamper stamps for. */
-  public EventSource source() {
+  public SourceId source() {
     return source;
   }
 

@@ -39,7 +39,7 @@ public final class SubscriptionBuilder<E extends VirtEvent> {
   }
 
   /** Only events of {@code source}. */
-  public SubscriptionBuilder<E> from(EventSource source) {
+  public SubscriptionBuilder<E> from(SourceId source) {
     Objects.requireNonNull(source, "source");
     return filter(e -> source.equals(e.source()));
   }

@@ -27,7 +27,7 @@ public sealed interface VirtEvent
   Optional<DomainRef> optionalDomain();
 
   /** Shorthand for {@code meta().source()}. */
-  default EventSource source() {
+  default SourceId source() {
     return meta().source();
   }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.virthooks.core.internal.JsonNames;
 
 class EventModelTest {
-  private final EventStamper stamper = new EventStamper(EventSource.of("test", "model"),
+  private final EventStamper stamper = new EventStamper(SourceId.of("test", "model"),
       Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC));
 
   @Test
@@ -112,10 +112,10 @@ class EventModelTest {
 
   @Test
   void headersRejectBadFields() {
-    EventSource s = EventSource.of("a", "b");
+    SourceId s = SourceId.of("a", "b");
     assertThatThrownBy(() -> EventMeta.of(s, Instant.now(), -1, "x")).hasMessageContaining("seq");
     assertThatThrownBy(() -> EventMeta.of(s, Instant.now(), 1, " ")).hasMessageContaining("action");
-    assertThatThrownBy(() -> EventSource.of("", "b")).hasMessageContaining("adapter");
+    assertThatThrownBy(() -> SourceId.of("", "b")).hasMessageContaining("adapter");
     assertThatThrownBy(() -> DomainEvent.of(stamper.next("x"), null, DomainEvent.Kind.STARTED))
         .hasMessageContaining("domain");
   }

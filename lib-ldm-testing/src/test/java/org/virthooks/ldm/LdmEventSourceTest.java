@@ -14,10 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.virthooks.core.DomainEvent;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.OtherEvent;
 import org.virthooks.core.SourceEvent;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.core.testing.RecordingListener;
 import org.virthooks.ldm.model.LdmEvent;
@@ -71,7 +71,7 @@ class LdmEventSourceTest {
 
   /** What the translator makes of the document, to compare with what came over the wire. */
   private static VirtEvent expected(LdmEvent e) {
-    return new LdmEventTranslator(new EventStamper(EventSource.of("ldm", "x"))).translate(e).get(0);
+    return new LdmEventTranslator(new EventStamper(SourceId.of("ldm", "x"))).translate(e).get(0);
   }
 
   private static void assertSameEvent(VirtEvent got, VirtEvent want) {

@@ -15,7 +15,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.virthooks.core.DomainEvent;
 import org.virthooks.core.DomainRef;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.HardwareEvent;
 import org.virthooks.core.Operation;
@@ -23,6 +22,7 @@ import org.virthooks.core.OtherEvent;
 import org.virthooks.core.ProgressEvent;
 import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.ldm.model.LdmEvent;
 import org.virthooks.ldm.testing.SeedEvents;
@@ -30,7 +30,7 @@ import org.virthooks.ldm.testing.SeedEvents;
 /** Every event name of the seed, table-driven, through XML text into its typed event. */
 class LdmEventTranslatorTest {
   private final LdmEventTranslator translator = new LdmEventTranslator(new EventStamper(
-      EventSource.of("ldm", "test:6482"), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)));
+      SourceId.of("ldm", "test:6482"), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)));
 
   /** Goes through text so that the writer and the reader are part of every case. */
   private VirtEvent roundTrip(LdmEvent e) throws LdmParseException {
@@ -61,7 +61,7 @@ class LdmEventTranslatorTest {
       assertThat(d.kind()).isEqualTo(kind);
       assertThat(d.domain()).isEqualTo(DomainRef.of("ldg1"));
       assertThat(d.action()).isEqualTo(action);
-      assertThat(d.source()).isEqualTo(EventSource.of("ldm", "test:6482"));
+      assertThat(d.source()).isEqualTo(SourceId.of("ldm", "test:6482"));
       assertThat(d.meta().attributes()).containsEntry("ldm.version", "1.0");
     });
   }

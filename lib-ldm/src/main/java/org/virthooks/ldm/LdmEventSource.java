@@ -14,8 +14,8 @@ import java.util.concurrent.ExecutionException;
 import org.virthooks.core.DomainEvent;
 import org.virthooks.core.DomainRef;
 import org.virthooks.core.EventSink;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.core.feed.Backoff;
 import org.virthooks.core.feed.EventFeed;
@@ -65,7 +65,7 @@ public final class LdmEventSource implements EventFeed {
   private LdmEventSource(Builder b) {
     this.config = b.config;
     this.categories = Set.copyOf(b.categories);
-    this.stamper = new EventStamper(EventSource.of("ldm", config.address()), b.clock);
+    this.stamper = new EventStamper(SourceId.of("ldm", config.address()), b.clock);
     this.translator = new LdmEventTranslator(stamper);
     this.supervisor = new FeedSupervisor(stamper, b.sink, b.backoff,
         "ldm-source-" + config.address(), this::connect, this::abortConnect);
@@ -77,7 +77,7 @@ public final class LdmEventSource implements EventFeed {
   }
 
   @Override
-  public EventSource source() {
+  public SourceId source() {
     return stamper.source();
   }
 

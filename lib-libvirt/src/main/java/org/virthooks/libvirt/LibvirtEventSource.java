@@ -36,11 +36,11 @@ import org.virthooks.core.DomainRef;
 import org.virthooks.core.DomainState;
 import org.virthooks.core.DomainStatus;
 import org.virthooks.core.EventSink;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.Operation;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceEvent;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.core.feed.Backoff;
 import org.virthooks.core.feed.EventFeed;
@@ -125,7 +125,7 @@ public final class LibvirtEventSource implements EventFeed {
     this.readOnly = b.readOnly;
     this.keepAliveInterval = b.keepAliveInterval;
     this.keepAliveCount = b.keepAliveCount;
-    this.stamper = new EventStamper(EventSource.of(ADAPTER, uri));
+    this.stamper = new EventStamper(SourceId.of(ADAPTER, uri));
     // the instance number tells two sources of one URI apart in thread dumps
     String name = "#" + instanceId + " " + uri.replaceAll("[^A-Za-z0-9:/._-]", "_");
     this.supervisor = new FeedSupervisor(stamper, b.sink, b.backoff,
@@ -147,7 +147,7 @@ public final class LibvirtEventSource implements EventFeed {
 
   /** The source named in every event: {@code libvirt:<uri>}. */
   @Override
-  public EventSource source() {
+  public SourceId source() {
     return stamper.source();
   }
 

@@ -10,13 +10,13 @@ import org.virthooks.core.DomainEvent;
 import org.virthooks.core.DomainRef;
 import org.virthooks.core.EventMeta;
 import org.virthooks.core.EventSink;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.Operation;
 import org.virthooks.core.OtherEvent;
 import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceEvent;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.core.hook.DocumentLimit;
 import org.virthooks.core.hook.HookCall;
@@ -83,7 +83,7 @@ public final class LibvirtHookRunner implements RelayHandler {
   private LibvirtHookRunner(HookRegistry registry, EventSink sink, String instance) {
     this.registry = registry;
     this.sink = sink;
-    this.stamper = new EventStamper(EventSource.of(LibvirtEventSource.ADAPTER, instance));
+    this.stamper = new EventStamper(SourceId.of(LibvirtEventSource.ADAPTER, instance));
   }
 
   /** A runner calling the hooks of {@code registry}, publishing nowhere. */
@@ -250,7 +250,7 @@ public final class LibvirtHookRunner implements RelayHandler {
     return i < argv.size() && !argv.get(i).isEmpty() ? argv.get(i) : "-";
   }
 
-  static HookCall parseCall(ScriptInvocation inv, EventSource source) {
+  static HookCall parseCall(ScriptInvocation inv, SourceId source) {
     return parseCall(inv.argv(), Stdin.of(inv), source).call();
   }
 
@@ -260,7 +260,7 @@ public final class LibvirtHookRunner implements RelayHandler {
    */
   record Parsed(HookCall call, String inputProblem) {}
 
-  static Parsed parseCall(List<String> argv, Stdin stdin, EventSource source) {
+  static Parsed parseCall(List<String> argv, Stdin stdin, SourceId source) {
     String script = argv.get(0);
     String object = arg(argv, 1);
     String op = arg(argv, 2);

@@ -7,17 +7,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.virthooks.core.DomainEvent;
 import org.virthooks.core.DomainRef;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.ProgressEvent;
 import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
+import org.virthooks.core.SourceId;
 import org.virthooks.libvirt.internal.EventMapping;
 import org.virthooks.libvirt.internal.TypedParams;
 
 /** The pure mapping of libvirt's raw event arguments, including codes this version does not know. */
 class EventMappingTest {
-  final EventStamper s = new EventStamper(EventSource.of("libvirt", "test:///default"));
+  final EventStamper s = new EventStamper(SourceId.of("libvirt", "test:///default"));
   final DomainRef vm = DomainRef.of("vm1").withId(3);
 
   @Test

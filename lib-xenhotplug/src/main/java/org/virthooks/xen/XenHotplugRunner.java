@@ -22,11 +22,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.virthooks.core.DomainRef;
 import org.virthooks.core.EventSink;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.Operation;
 import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.hotplug.BlockDevice;
 import org.virthooks.core.hotplug.HotplugAnswer;
 import org.virthooks.core.hotplug.HotplugException;
@@ -161,7 +161,7 @@ public final class XenHotplugRunner implements AutoCloseable {
     this.connector = b.connector != null ? b.connector : XenHotplugRunner::defaultConnect;
     this.budget = b.budget;
     this.clock = b.clock;
-    this.stamper = new EventStamper(EventSource.of("xen", b.instance), b.clock);
+    this.stamper = new EventStamper(SourceId.of("xen", b.instance), b.clock);
   }
 
   private static XenstoreClient defaultConnect(Map<String, String> env) {

@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.ldm.LdmEventTranslator;
 import org.virthooks.ldm.LdmParseException;
@@ -52,7 +52,7 @@ public class LdmDecodeBenchmark {
   @Setup
   public void setUp() {
     document = xml.writeBytes(SeedEvents.event("add-vdiskserverdevice", "primary"));
-    translator = new LdmEventTranslator(new EventStamper(EventSource.of("ldm", "bench")));
+    translator = new LdmEventTranslator(new EventStamper(SourceId.of("ldm", "bench")));
     stax.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
     stax.setProperty(XMLInputFactory.SUPPORT_DTD, false);
   }

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.virthooks.core.DomainRef;
-import org.virthooks.core.EventSource;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.hook.HookCall;
 import org.virthooks.core.hook.HookOutcome;
 import org.virthooks.core.hook.HookPoint;
@@ -27,7 +27,7 @@ import org.virthooks.core.hook.HookRegistry;
 public final class HookHarness implements AutoCloseable {
   private final HookRegistry registry;
   private final boolean owned;
-  private EventSource source = EventSource.of("test", "harness");
+  private SourceId source = SourceId.of("test", "harness");
 
   private HookHarness(HookRegistry registry, boolean owned) {
     this.registry = registry;
@@ -50,7 +50,7 @@ public final class HookHarness implements AutoCloseable {
   }
 
   /** The source the calls claim to come from; {@code test:harness} by default. */
-  public HookHarness source(EventSource s) {
+  public HookHarness source(SourceId s) {
     this.source = s;
     return this;
   }

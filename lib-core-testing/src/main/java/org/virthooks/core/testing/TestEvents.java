@@ -4,13 +4,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.virthooks.core.DomainEvent;
 import org.virthooks.core.DomainRef;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.Operation;
 import org.virthooks.core.ProgressEvent;
 import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceEvent;
+import org.virthooks.core.SourceId;
 
 /**
  * Builds events for tests, stamped by one source ({@code test:unit} unless another is given),
@@ -21,11 +21,11 @@ public final class TestEvents {
 
   /** Events from {@code test:unit}. */
   public TestEvents() {
-    this(EventSource.of("test", "unit"));
+    this(SourceId.of("test", "unit"));
   }
 
   /** Events from {@code source}. */
-  public TestEvents(EventSource source) {
+  public TestEvents(SourceId source) {
     this.stamper = new EventStamper(source);
   }
 

@@ -200,9 +200,9 @@ class HookRegistryTest {
   void aClosedRegistryRefusesWorkAndStopsItsThreads() {
     HookRegistry r = HookRegistry.create();
     r.register(START, "a", c -> Verdict.proceed());
-    r.invoke(HookCall.of(START, org.virthooks.core.EventSource.of("t", "t"), "start"));
+    r.invoke(HookCall.of(START, org.virthooks.core.SourceId.of("t", "t"), "start"));
     r.close();
-    assertThatThrownBy(() -> r.invoke(HookCall.of(START, org.virthooks.core.EventSource.of("t", "t"),
+    assertThatThrownBy(() -> r.invoke(HookCall.of(START, org.virthooks.core.SourceId.of("t", "t"),
         "start"))).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> r.register(START, "b", c -> Verdict.proceed()))
         .isInstanceOf(IllegalStateException.class);

@@ -1,7 +1,7 @@
 package org.virthooks.core.feed;
 
 import java.time.Duration;
-import org.virthooks.core.EventSource;
+import org.virthooks.core.SourceId;
 
 /**
  * An adapter's event source: a connection to one daemon (ldmd, libvirtd, …) kept alive in the
@@ -25,7 +25,7 @@ import org.virthooks.core.EventSource;
  */
 public interface EventFeed extends AutoCloseable {
   /** The source every event of this feed carries ({@code adapter:instance}). */
-  EventSource source();
+  SourceId source();
 
   /** Where the feed is now. */
   FeedState state();

@@ -4,7 +4,7 @@ import com.google.common.collect.ImmutableMap;
 import java.util.Map;
 import java.util.Optional;
 import org.virthooks.core.DomainRef;
-import org.virthooks.core.EventSource;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.internal.Checks;
 
 /**
@@ -23,7 +23,7 @@ import org.virthooks.core.internal.Checks;
  */
 public record HookCall(
     HookPoint point,
-    EventSource source,
+    SourceId source,
     String action,
     Optional<DomainRef> domain,
     Optional<String> document,
@@ -42,7 +42,7 @@ public record HookCall(
   }
 
   /** A call with only a point, a source and an action; add the rest with the {@code with} methods. */
-  public static HookCall of(HookPoint point, EventSource source, String action) {
+  public static HookCall of(HookPoint point, SourceId source, String action) {
     return new HookCall(point, source, action, Optional.empty(), Optional.empty(), ImmutableMap.of(),
         Optional.empty());
   }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.virthooks.core.DomainEvent;
 import org.virthooks.core.DomainRef;
 import org.virthooks.core.EventSink;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 
 /** The reconnection skeleton with our own seams (connector, session, sink) mocked. */
@@ -28,7 +28,7 @@ class FeedSupervisorTest {
   private static final Backoff FAST = new Backoff(Duration.ofMillis(5), Duration.ofMillis(20));
 
   private final List<VirtEvent> seen = new CopyOnWriteArrayList<>();
-  private final EventStamper stamper = new EventStamper(EventSource.of("test", "daemon"));
+  private final EventStamper stamper = new EventStamper(SourceId.of("test", "daemon"));
 
   /** A session whose connection ends when {@code end} completes; lists {@code domains}. */
   private FeedSupervisor.Session session(CompletableFuture<Throwable> end, String... domains)

@@ -13,7 +13,6 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.virthooks.core.DomainEvent;
 import org.virthooks.core.DomainRef;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.HardwareEvent;
 import org.virthooks.core.Operation;
@@ -22,12 +21,13 @@ import org.virthooks.core.ProgressEvent;
 import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceEvent;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.hook.HookCall;
 import org.virthooks.core.hook.HookPoint;
 
 class EventJsonTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final EventStamper s = new EventStamper(EventSource.of("ldm", "host-a:6482"),
+  private final EventStamper s = new EventStamper(SourceId.of("ldm", "host-a:6482"),
       Clock.fixed(Instant.parse("2026-11-21T10:15:30.123Z"), ZoneOffset.UTC));
   private final DomainRef ldg1 = DomainRef.of("ldg1").withId(3)
       .withUuid("4dea22b3-1d52-d8f3-2516-782e98ab3fa0");
@@ -122,7 +122,7 @@ class EventJsonTest {
 
   @Test
   void hookCallsHavePointPhaseAndDocument() throws Exception {
-    HookCall c = HookCall.of(HookPoint.filter("domain.restore"), EventSource.of("libvirt", "qemu"),
+    HookCall c = HookCall.of(HookPoint.filter("domain.restore"), SourceId.of("libvirt", "qemu"),
         "restore begin -").withDomain(DomainRef.of("web")).withDocument("<domain type='kvm'/>")
         .withAttributes(Map.of("extra", "-"));
     JsonNode n = parse(EventJson.toJson(c));

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.virthooks.core.DomainEvent;
 import org.virthooks.core.DomainRef;
 import org.virthooks.core.EventCategory;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.HardwareEvent;
 import org.virthooks.core.Operation;
@@ -40,6 +39,7 @@ import org.virthooks.core.ProgressEvent;
 import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceEvent;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 
 /**
@@ -219,7 +219,7 @@ class JsonSchemaTableTest {
 
   /** The category and kind EventJson writes for an event of every kind of every category. */
   private static Map<EventCategory, Set<String>> renderedKinds() {
-    EventStamper s = new EventStamper(EventSource.of("test", "readme"),
+    EventStamper s = new EventStamper(SourceId.of("test", "readme"),
         Clock.fixed(Instant.parse("2026-11-21T10:15:30Z"), ZoneOffset.UTC));
     DomainRef d = DomainRef.of("ldg1");
     List<VirtEvent> events = new ArrayList<>();

@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Objects;
 import javax.xml.stream.XMLStreamException;
 import org.virthooks.core.DomainEvent;
-import org.virthooks.core.EventSource;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.HardwareEvent;
 import org.virthooks.core.OtherEvent;
 import org.virthooks.core.ProgressEvent;
 import org.virthooks.core.ResourceEvent;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.ldm.LdmEventTranslator;
 import org.virthooks.ldm.LdmParseException;
@@ -42,7 +42,7 @@ import org.virthooks.ldm.model.Section;
  */
 final class FuzzChecks {
   private static final LdmEventTranslator TRANSLATOR = new LdmEventTranslator(new EventStamper(
-      EventSource.of("ldm", "fuzz:6482"), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)));
+      SourceId.of("ldm", "fuzz:6482"), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)));
 
   /** What was written to System.out and System.err while {@link #quietly} ran. */
   private static final ByteArrayOutputStream PRINTED = new ByteArrayOutputStream();

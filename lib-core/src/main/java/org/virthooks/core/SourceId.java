@@ -9,16 +9,16 @@ import org.virthooks.core.internal.Checks;
  * @param adapter short adapter name, never blank
  * @param instance the host, URI or path the adapter is attached to, never blank
  */
-public record EventSource(String adapter, String instance) {
+public record SourceId(String adapter, String instance) {
   /** Validates both fields. */
-  public EventSource {
+  public SourceId {
     Checks.notBlank("adapter", adapter);
     Checks.notBlank("instance", instance);
   }
 
   /** Shorthand for the canonical constructor. */
-  public static EventSource of(String adapter, String instance) {
-    return new EventSource(adapter, instance);
+  public static SourceId of(String adapter, String instance) {
+    return new SourceId(adapter, instance);
   }
 
   /** {@code adapter:instance}, the form used in JSON and logs. */
