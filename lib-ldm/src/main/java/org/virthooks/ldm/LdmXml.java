@@ -6,8 +6,8 @@ import javax.xml.stream.Location;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import org.virthooks.ldm.internal.HardenedXml;
 import org.virthooks.ldm.internal.Jaxb;
+import org.virthooks.ldm.internal.PrefixStrippingReader;
 import org.virthooks.ldm.model.LdmEvent;
 import org.virthooks.ldm.model.LdmInterface;
 import org.virthooks.ldm.model.LdmMessage;
@@ -60,13 +60,9 @@ public final class LdmXml {
    *     root is neither element
    */
   public LdmMessage read(byte[] bytes, int off, int len) throws LdmParseException {
-    if (len > limits.maxDocumentBytes()) {
-      throw new LdmParseException("document of " + len + " bytes exceeds the limit of "
-          + limits.maxDocumentBytes() + " bytes", 1, 1);
-    }
     XMLStreamReader r = null;
     try {
-      r = HardenedXml.open(bytes, off, len, limits);
+      r = PrefixStrippingReader.open(bytes, off, len, limits);
       int e = r.getEventType();
       while (e != XMLStreamConstants.START_ELEMENT) {
         e = r.next();

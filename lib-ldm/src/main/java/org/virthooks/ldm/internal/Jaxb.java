@@ -3,35 +3,29 @@ package org.virthooks.ldm.internal;
 import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.Marshaller;
-import jakarta.xml.bind.Unmarshaller;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.virthooks.core.internal.xml.JaxbBinding;
 import org.virthooks.ldm.model.LdmEvent;
 import org.virthooks.ldm.model.LdmInterface;
 import org.virthooks.ldm.model.LdmMessage;
 
 /**
- * The one {@link JAXBContext} of the module (building it costs milliseconds, and it is
- * thread-safe), with per-thread unmarshallers and marshallers (which are not).
+ * The module's binding (lib-core's {@link JaxbBinding}: one context, per-thread unmarshallers),
+ * and the writer, which only this module needs.
  */
 public final class Jaxb {
+  private static final JaxbBinding BINDING = new JaxbBinding(LdmInterface.class, LdmEvent.class);
   private static final JAXBContext CONTEXT = createContext();
   private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newDefaultFactory();
-  // unmarshallers are cheap but not free; one per thread keeps the decode path allocation-light
-  private static final ThreadLocal<Unmarshaller> UNMARSHALLER = ThreadLocal.withInitial(() -> {
-    try {
-      return CONTEXT.createUnmarshaller();
-    } catch (JAXBException e) {
-      throw new IllegalStateException(e);
-    }
-  });
 
   private Jaxb() {}
 
+  // made at class initialisation, as before: the module cannot work without it
   private static JAXBContext createContext() {
     try {
-      return JAXBContext.newInstance(LdmInterface.class, LdmEvent.class);
+      return BINDING.context();
     } catch (JAXBException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -43,21 +37,11 @@ public final class Jaxb {
   }
 
   /**
-   * Binds the document the reader stands at (its root start tag). An unmarshaller that failed is
-   * dropped: the GlassFish runtime leaves its state half-way through the failed document, and the
-   * next document read with it can fail with a NullPointerException inside the runtime.
+   * Binds the document the reader stands at (its root start tag); an unmarshaller that failed is
+   * dropped.
    */
   public static Object unmarshal(XMLStreamReader reader) throws JAXBException {
-    boolean done = false;
-    try {
-      Object o = UNMARSHALLER.get().unmarshal(reader);
-      done = true;
-      return o;
-    } finally {
-      if (!done) {
-        UNMARSHALLER.remove();
-      }
-    }
+    return BINDING.unmarshal(reader);
   }
 
   /**

@@ -6,6 +6,9 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import javax.xml.stream.util.StreamReaderDelegate;
+import org.virthooks.core.internal.xml.HardenedXml;
+import org.virthooks.core.internal.xml.XmlLimits;
+import org.virthooks.ldm.LdmLimits;
 
 /**
  * Presents a non-namespace-aware StAX reader as if every element and attribute had no namespace:
@@ -17,10 +20,10 @@ import javax.xml.stream.util.StreamReaderDelegate;
  * a namespace-aware parser rejects the first and a namespace-bound model misses the second. Local
  * names are unambiguous in this vocabulary. It also keeps JAXB from acting on {@code xsi:type}.
  *
- * <p>It also enforces the limits the parser lacks: nesting depth and attributes per element, and
- * refuses DTDs and entity references outright.
+ * <p>Hardening (no DTD, no entities, XML 1.0 only, size, depth and attribute limits) is lib-core's
+ * {@link HardenedXml}, which this reader sits on.
  */
-final class PrefixStrippingReader extends StreamReaderDelegate {
+public final class PrefixStrippingReader extends StreamReaderDelegate {
   private static final NamespaceContext EMPTY = new NamespaceContext() {
     @Override
     public String getNamespaceURI(String prefix) {
@@ -38,65 +41,45 @@ final class PrefixStrippingReader extends StreamReaderDelegate {
     }
   };
 
-  private final int maxDepth;
-  private final int maxAttributes;
-  private int depth;
   /** Indexes into the parent's attributes of those kept (not xmlns declarations). */
   private int[] kept = new int[8];
   private int keptCount;
 
-  PrefixStrippingReader(XMLStreamReader parent, int maxDepth, int maxAttributes)
-      throws XMLStreamException {
+  private PrefixStrippingReader(XMLStreamReader parent) {
     super(parent);
-    this.maxDepth = maxDepth;
-    this.maxAttributes = maxAttributes;
-    check(parent.getEventType());
+    if (parent.getEventType() == XMLStreamConstants.START_ELEMENT) {
+      indexAttributes();
+    }
+  }
+
+  /**
+   * A hardened reader over {@code len} bytes at {@code off}, namespaces not resolved and prefixes
+   * stripped, {@code limits} enforced.
+   */
+  public static XMLStreamReader open(byte[] bytes, int off, int len, LdmLimits limits)
+      throws XMLStreamException {
+    XmlLimits x = new XmlLimits(limits.maxDocumentBytes(), limits.maxDepth(),
+        limits.maxAttributes());
+    return new PrefixStrippingReader(HardenedXml.prefixedNames(x).open(bytes, off, len));
   }
 
   @Override
   public int next() throws XMLStreamException {
     int e = super.next();
-    check(e);
+    if (e == XMLStreamConstants.START_ELEMENT) {
+      indexAttributes();
+    }
     return e;
   }
 
   @Override
   public int nextTag() throws XMLStreamException {
-    // the parent's nextTag would bypass the checks in next()
-    int e = next();
-    while ((e == CHARACTERS && isWhiteSpace()) || (e == CDATA && isWhiteSpace())
-        || e == SPACE || e == PROCESSING_INSTRUCTION || e == COMMENT) {
-      e = next();
-    }
-    if (e != START_ELEMENT && e != END_ELEMENT) {
-      throw new XMLStreamException("expected a start or end tag", getLocation());
-    }
-    return e;
+    // the parent's nextTag would bypass next(), which indexes the attributes
+    return HardenedXml.nextTag(this);
   }
 
-  private void check(int event) throws XMLStreamException {
-    switch (event) {
-      case XMLStreamConstants.START_ELEMENT -> {
-        if (++depth > maxDepth) {
-          throw new XMLStreamException("elements nested deeper than " + maxDepth, getLocation());
-        }
-        indexAttributes();
-      }
-      case XMLStreamConstants.END_ELEMENT -> depth--;
-      case XMLStreamConstants.DTD -> throw new XMLStreamException(
-          "document type declarations (DTD) are refused", getLocation());
-      case XMLStreamConstants.ENTITY_REFERENCE, XMLStreamConstants.ENTITY_DECLARATION ->
-          throw new XMLStreamException("entity references are refused", getLocation());
-      default -> { }
-    }
-  }
-
-  private void indexAttributes() throws XMLStreamException {
+  private void indexAttributes() {
     int n = super.getAttributeCount();
-    if (n > maxAttributes) {
-      throw new XMLStreamException("more than " + maxAttributes + " attributes on one element",
-          getLocation());
-    }
     if (kept.length < n) {
       kept = new int[n];
     }

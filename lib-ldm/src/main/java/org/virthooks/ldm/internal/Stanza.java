@@ -27,7 +27,8 @@ public record Stanza(String name, Map<String, String> attributes, String text, L
   /** Parses a framed element. */
   public static Stanza parse(XmlFramer.Frame frame) throws LdmParseException {
     try {
-      XMLStreamReader r = HardenedXml.open(frame.bytes(), 0, frame.bytes().length, LIMITS);
+      XMLStreamReader r = PrefixStrippingReader.open(frame.bytes(), 0, frame.bytes().length,
+          LIMITS);
       try {
         while (r.getEventType() != XMLStreamConstants.START_ELEMENT) {
           r.next();

@@ -1,8 +1,6 @@
 package org.virthooks.libvirt.internal;
 
-import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBException;
-import jakarta.xml.bind.Unmarshaller;
 import jakarta.xml.bind.annotation.XmlAccessType;
 import jakarta.xml.bind.annotation.XmlAccessorType;
 import jakarta.xml.bind.annotation.XmlAnyElement;
@@ -10,24 +8,27 @@ import jakarta.xml.bind.annotation.XmlAttribute;
 import jakarta.xml.bind.annotation.XmlElement;
 import jakarta.xml.bind.annotation.XmlRootElement;
 import jakarta.xml.bind.annotation.XmlValue;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import org.virthooks.core.DomainRef;
 import org.virthooks.core.hook.DocumentLimit;
+import org.virthooks.core.internal.xml.HardenedXml;
+import org.virthooks.core.internal.xml.JaxbBinding;
+import org.virthooks.core.internal.xml.XmlLimits;
+import org.virthooks.core.internal.xml.XmlTooLargeException;
 import org.virthooks.libvirt.DomainDescription;
 import org.virthooks.libvirt.NetworkHookData;
 
 /**
- * Reads the documents libvirt hands hook scripts with Jakarta XML Binding, hardened: no DTD, no
- * external entities, {@link DocumentLimit}'s size limit. Only the parts hooks need are mapped;
- * everything else is ignored (the raw document is still passed on).
+ * Reads the documents libvirt hands hook scripts with Jakarta XML Binding, through lib-core's
+ * {@link HardenedXml} (no DTD, no entities, XML 1.0 only, {@link #LIMITS}) and
+ * {@link JaxbBinding}. Only the parts hooks need are mapped; everything else is ignored (the raw
+ * document is still passed on).
  */
 public final class HookXml {
   /**
@@ -36,16 +37,16 @@ public final class HookXml {
    * document within the limit in bytes is read; any document refused here is over it in bytes.
    */
   public static final int MAX_CHARS = DocumentLimit.MAX_BYTES;
-  private static volatile JAXBContext context;
-  // per thread: a relay server parses on many threads, and neither is thread-safe; looking the
-  // factory up per call costs more than the parse
-  private static final ThreadLocal<XMLInputFactory> FACTORY = ThreadLocal.withInitial(() -> {
-    XMLInputFactory f = XMLInputFactory.newFactory();
-    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-    return f;
-  });
-  private static final ThreadLocal<Unmarshaller> UNMARSHALLER = new ThreadLocal<>();
+  /**
+   * {@link #MAX_CHARS}; depth 256, because a disk's {@code <backingStore>} nests one level per
+   * image of its chain, and libvirt allows chains of up to 200 images (libxml2, which libvirt
+   * reads its own XML with, stops at 256 too); 64 attributes, namespace declarations included
+   * (libvirt's busiest elements, a disk's {@code <driver>}, have about 15).
+   */
+  public static final XmlLimits LIMITS = new XmlLimits(MAX_CHARS, 256, 64);
+  private static final HardenedXml READER = HardenedXml.namespaceAware(LIMITS);
+  // the context is made on first use: it costs a few hundred ms, which daemon hooks never pay
+  private static final JaxbBinding BINDING = new JaxbBinding(XDomain.class, XHookData.class);
 
   private HookXml() {}
 
@@ -72,49 +73,37 @@ public final class HookXml {
     }
   }
 
-  private static JAXBContext context() throws JAXBException {
-    JAXBContext c = context;
-    if (c == null) {
-      // created on first use: it costs a few hundred ms, which daemon hooks never pay
-      c = JAXBContext.newInstance(XDomain.class, XHookData.class);
-      context = c;
-    }
-    return c;
-  }
-
   private static Object unmarshal(String xml, DescriptionCapture[] capture) throws BadXml {
-    if (xml.length() > MAX_CHARS) {
-      // its size in bytes is unknown here, only that it is over
-      throw new BadXml(DocumentLimit.overLimit(-1), null, true);
-    }
-    if (xml.contains("<!DOCTYPE") || xml.contains("<!ENTITY")) {
-      throw new BadXml("document declares a DTD or entities, which libvirt never sends; "
-          + "refusing to read it", null);
-    }
+    XMLStreamReader r = null;
     try {
-      XMLStreamReader r = FACTORY.get().createXMLStreamReader(new StringReader(xml));
+      r = READER.open(xml);
       if (capture != null) {
         capture[0] = new DescriptionCapture(r, xml);
         r = capture[0];
       }
-      try {
-        Unmarshaller u = UNMARSHALLER.get();
-        if (u == null) {
-          u = context().createUnmarshaller();
-          UNMARSHALLER.set(u);
-        }
-        return u.unmarshal(r);
-      } finally {
-        r.close();
-      }
+      return BINDING.unmarshal(r);
+    } catch (XmlTooLargeException e) {
+      // its size in bytes is unknown here, only that it is over
+      throw new BadXml(DocumentLimit.overLimit(-1), e, true);
     } catch (JAXBException e) {
       Throwable c = e.getLinkedException() != null ? e.getLinkedException() : e.getCause();
       String m = c != null && c.getMessage() != null ? c.getMessage() : String.valueOf(e.getMessage());
-      throw new BadXml("malformed XML: " + m.replaceAll("\\s+", " ").strip(), e);
+      throw new BadXml("malformed XML: " + oneLine(m), e);
     } catch (XMLStreamException e) {
-      throw new BadXml("malformed XML: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " ")
-          .strip(), e);
+      throw new BadXml("malformed XML: " + oneLine(String.valueOf(e.getMessage())), e);
+    } finally {
+      if (r != null) {
+        try {
+          r.close();
+        } catch (XMLStreamException ignored) {
+          // a reader over a string holds nothing to free
+        }
+      }
     }
+  }
+
+  private static String oneLine(String message) {
+    return message.replaceAll("\\s+", " ").strip();
   }
 
   /** Reads a domain XML. */

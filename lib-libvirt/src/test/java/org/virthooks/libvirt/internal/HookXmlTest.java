@@ -87,4 +87,41 @@ class HookXmlTest {
     assertThatThrownBy(() -> HookXml.domain("<domain><name>vm1</nam"))
         .isInstanceOfSatisfying(HookXml.BadXml.class, e -> assertThat(e.tooLarge()).isFalse());
   }
+
+  /** One {@code <backingStore>} per image below the top one, as libvirt writes a disk's chain. */
+  private static String chain(int images) {
+    StringBuilder s = new StringBuilder("<domain type='kvm'><name>vm1</name><devices>"
+        + "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        + "<source file='/i/0.qcow2' index='" + images + "'/>");
+    for (int i = 1; i < images; i++) {
+      s.append("<backingStore type='file' index='").append(images - i)
+          .append("'><format type='qcow2'/><source file='/i/").append(i).append(".qcow2'/>");
+    }
+    s.append("<backingStore/>");
+    s.append("</backingStore>".repeat(images - 1));
+    return s.append("<target dev='vda' bus='virtio'/></disk></devices></domain>").toString();
+  }
+
+  @Test
+  void theDeepestDomainLibvirtWritesIsReadAndDeeperIsMalformed() throws Exception {
+    // libvirt refuses backing chains of more than 200 images
+    assertThat(HookXml.domain(chain(200)).disks()).hasSize(1);
+    assertThatThrownBy(() -> HookXml.domain(chain(300)))
+        .isInstanceOfSatisfying(HookXml.BadXml.class, e -> assertThat(e.tooLarge()).isFalse())
+        .hasMessageContaining("nested deeper than 256");
+  }
+
+  @Test
+  void refusesWhatLibvirtNeverWrites() {
+    assertThatThrownBy(() -> HookXml.domain("<?xml version='1.1'?><domain><name>v</name></domain>"))
+        .isInstanceOf(HookXml.BadXml.class).hasMessageContaining("XML 1.1");
+    assertThatThrownBy(() -> HookXml.domain("<!DOCTYPE domain><domain><name>v</name></domain>"))
+        .isInstanceOf(HookXml.BadXml.class).hasMessageContaining("DTD");
+    StringBuilder many = new StringBuilder("<domain");
+    for (int i = 0; i < 65; i++) {
+      many.append(" a").append(i).append("='").append(i).append('\'');
+    }
+    assertThatThrownBy(() -> HookXml.domain(many + "><name>v</name></domain>"))
+        .isInstanceOf(HookXml.BadXml.class).hasMessageContaining("more than 64 attributes");
+  }
 }
