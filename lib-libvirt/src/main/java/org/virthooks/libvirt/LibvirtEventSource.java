@@ -2,13 +2,10 @@ package org.virthooks.libvirt;
 
 import com.google.common.collect.ImmutableSet;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import com.sun.jna.Pointer;
-import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,37 +17,28 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.libvirt.Connect;
-import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 import org.libvirt.jna.ConnectionPointer;
 import org.libvirt.jna.DomainPointer;
 import org.libvirt.jna.Libvirt;
-import org.libvirt.jna.NetworkPointer;
-import org.libvirt.jna.virDomainInfo;
 import org.libvirt.jna.virError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.virthooks.core.DomainEvent;
 import org.virthooks.core.DomainInfo;
-import org.virthooks.core.DomainRef;
-import org.virthooks.core.DomainState;
 import org.virthooks.core.DomainStatus;
 import org.virthooks.core.EventSink;
 import org.virthooks.core.EventStamper;
-import org.virthooks.core.Operation;
-import org.virthooks.core.ResourceType;
-import org.virthooks.core.SourceEvent;
 import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.core.feed.Backoff;
 import org.virthooks.core.feed.EventFeed;
 import org.virthooks.core.feed.FeedState;
 import org.virthooks.core.feed.FeedSupervisor;
+import org.virthooks.libvirt.internal.CallbackTable;
 import org.virthooks.libvirt.internal.Callbacks;
-import org.virthooks.libvirt.internal.DirectLibvirt;
-import org.virthooks.libvirt.internal.EventMapping;
+import org.virthooks.libvirt.internal.DomainStates;
 import org.virthooks.libvirt.internal.NativeLibvirt;
-import org.virthooks.libvirt.internal.TypedParams;
 
 /**
  * Every domain and network event of one libvirt connection ({@code qemu:///system},
@@ -105,6 +93,7 @@ public final class LibvirtEventSource implements EventFeed {
   private final int keepAliveCount;
   private final EventStamper stamper;
   private final FeedSupervisor supervisor;
+  private final CallbackTable table;
   private final Set<DomainEventId> refusalLogged = ConcurrentHashMap.newKeySet();
   private static final AtomicLong INSTANCES = new AtomicLong();
   private final long instanceId = INSTANCES.incrementAndGet();
@@ -128,6 +117,17 @@ public final class LibvirtEventSource implements EventFeed {
     this.stamper = new EventStamper(SourceId.of(ADAPTER, uri));
     // the instance number tells two sources of one URI apart in thread dumps
     String name = "#" + instanceId + " " + uri.replaceAll("[^A-Za-z0-9:/._-]", "_");
+    this.table = new CallbackTable(uri, stamper, new CallbackTable.Output() {
+      @Override
+      public void emit(VirtEvent e, DomainPointer d) {
+        LibvirtEventSource.this.emit(e, d);
+      }
+
+      @Override
+      public void publish(VirtEvent e) {
+        LibvirtEventSource.this.publish(e);
+      }
+    });
     this.supervisor = new FeedSupervisor(stamper, b.sink, b.backoff,
         "virthooks-libvirt-feed " + name, this::connectSession, () -> { });
     if (enrich) {
@@ -282,7 +282,7 @@ public final class LibvirtEventSource implements EventFeed {
 
     @Override
     public int publishCurrentState(EventSink out) throws LibvirtException {
-      return resynchronise(this, out);
+      return DomainStates.publishAll(conn, cp, stamper, out);
     }
 
     @Override
@@ -322,7 +322,7 @@ public final class LibvirtEventSource implements EventFeed {
   }
 
   private void registerDomain(Link l, DomainEventId id) {
-    Libvirt.VirDomainEventCallback cb = callback(l, id);
+    Libvirt.VirDomainEventCallback cb = table.domain(id, l::current);
     int handle = Libvirt.INSTANCE.virConnectDomainEventRegisterAny(l.cp, null, id.code(), cb, null,
         null);
     if (handle < 0) {
@@ -339,8 +339,7 @@ public final class LibvirtEventSource implements EventFeed {
   }
 
   private void registerNetwork(Link l) {
-    Callbacks.NetworkLifecycle cb = (c, n, event, detail, opaque) -> guard(l, "NETWORK_LIFECYCLE",
-        () -> publish(EventMapping.network(stamper, networkName(n), networkUuid(n), event, detail)));
+    Callbacks.NetworkLifecycle cb = table.network(l::current);
     int handle = NativeLibvirt.get().virConnectNetworkEventRegisterAny(l.cp, null,
         NativeLibvirt.VIR_NETWORK_EVENT_ID_LIFECYCLE, cb, null, null);
     if (handle < 0) {
@@ -391,162 +390,6 @@ public final class LibvirtEventSource implements EventFeed {
     }
   }
 
-  private interface Body {
-    void run() throws Exception;
-  }
-
-  /** Runs a callback body unless its connection is stale; nothing escapes into the loop. */
-  private void guard(Link l, String what, Body body) {
-    if (!l.current()) {
-      return;
-    }
-    try {
-      body.run();
-    } catch (Throwable t) {
-      LOG.warn("{}: handling libvirt event {} failed", uri, what, t);
-    }
-  }
-
-  private static DomainRef domainRef(DomainPointer d) {
-    // local accessors of the virDomain object: no round trip to the daemon
-    Pointer p = d.getPointer();
-    String name = DirectLibvirt.virDomainGetName(p);
-    int id = DirectLibvirt.virDomainGetID(p);
-    byte[] uuid = new byte[Libvirt.VIR_UUID_BUFLEN];
-    boolean hasUuid = DirectLibvirt.virDomainGetUUID(p, uuid) == 0;
-    return new DomainRef(name == null || name.isBlank() ? "?" : name,
-        id >= 0 ? java.util.OptionalInt.of(id) : java.util.OptionalInt.empty(),
-        hasUuid ? Optional.of(DomainRef.uuidFromBytes(uuid)) : Optional.empty());
-  }
-
-  private static String networkName(NetworkPointer n) {
-    return NativeLibvirt.get().virNetworkGetName(n);
-  }
-
-  private static String networkUuid(NetworkPointer n) {
-    byte[] uuid = new byte[Libvirt.VIR_UUID_BUFLEN];
-    return NativeLibvirt.get().virNetworkGetUUID(n, uuid) == 0
-        ? DomainRef.uuidFromBytes(uuid).toString() : null;
-  }
-
-  /** A domain callback for {@code id}: maps its arguments and emits. */
-  private Libvirt.VirDomainEventCallback callback(Link l, DomainEventId id) {
-    String raw = id.name();
-    return switch (id) {
-      case LIFECYCLE -> (Callbacks.Lifecycle) (c, d, event, detail, o) -> {
-        guard(l, raw, () -> emit(EventMapping.lifecycle(stamper, domainRef(d), event, detail), d));
-        return 0;
-      };
-      case REBOOT -> (Callbacks.Generic) (c, d, o) -> guard(l, raw, () -> emit(EventMapping.domain(
-          stamper, domainRef(d), raw, DomainEvent.Kind.REBOOTED, null, Map.of()), d));
-      case CONTROL_ERROR -> (Callbacks.Generic) (c, d, o) -> guard(l, raw, () -> emit(
-          EventMapping.domain(stamper, domainRef(d), raw, DomainEvent.Kind.CONTROL_ERROR, null,
-              Map.of()), d));
-      case RTC_CHANGE -> (Callbacks.OneLong) (c, d, v, o) -> guard(l, raw, () -> other(d, raw,
-          Map.of("utcOffset", Long.toString(v))));
-      case WATCHDOG -> (Callbacks.OneInt) (c, d, v, o) -> guard(l, raw, () -> emit(
-          EventMapping.watchdog(stamper, domainRef(d), v), d));
-      case IO_ERROR -> (Callbacks.IoError) (c, d, src, alias, action, o) -> guard(l, raw,
-          () -> emit(EventMapping.ioError(stamper, domainRef(d), raw, src, alias, action, null), d));
-      case IO_ERROR_REASON -> (Callbacks.IoErrorReason) (c, d, src, alias, action, reason, o) ->
-          guard(l, raw, () -> emit(EventMapping.ioError(stamper, domainRef(d), raw, src, alias,
-              action, reason), d));
-      case GRAPHICS -> (Callbacks.Graphics) (c, d, phase, local, remote, auth, subject, o) ->
-          guard(l, raw, () -> {
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("phase", Integer.toString(phase));
-            EventMapping.putIf(a, "authScheme", auth);
-            other(d, raw, a);
-          });
-      case BLOCK_JOB, BLOCK_JOB_2 -> (Callbacks.BlockJob) (c, d, disk, type, status, o) ->
-          guard(l, raw, () -> emit(EventMapping.blockJob(stamper, domainRef(d), raw, disk, type,
-              status), d));
-      case DISK_CHANGE -> (Callbacks.DiskChange) (c, d, oldSrc, newSrc, alias, reason, o) ->
-          guard(l, raw, () -> {
-            Map<String, String> a = new LinkedHashMap<>();
-            EventMapping.putIf(a, "oldSrcPath", oldSrc);
-            EventMapping.putIf(a, "newSrcPath", newSrc);
-            EventMapping.putIf(a, "devAlias", alias);
-            a.put("reason", Integer.toString(reason));
-            other(d, raw, a);
-          });
-      case TRAY_CHANGE -> (Callbacks.StringInt) (c, d, alias, reason, o) -> guard(l, raw, () -> {
-        Map<String, String> a = new LinkedHashMap<>();
-        EventMapping.putIf(a, "devAlias", alias);
-        a.put("reason", Integer.toString(reason));
-        other(d, raw, a);
-      });
-      case PMWAKEUP -> (Callbacks.OneInt) (c, d, reason, o) -> guard(l, raw, () -> emit(
-          EventMapping.domain(stamper, domainRef(d), raw, DomainEvent.Kind.PMWAKEUP, null,
-              Map.of("reason", Integer.toString(reason))), d));
-      case PMSUSPEND, PMSUSPEND_DISK -> (Callbacks.OneInt) (c, d, reason, o) -> guard(l, raw,
-          () -> emit(EventMapping.domain(stamper, domainRef(d), raw, DomainEvent.Kind.PMSUSPENDED,
-              id == DomainEventId.PMSUSPEND ? "MEMORY" : "DISK",
-              Map.of("reason", Integer.toString(reason))), d));
-      case BALLOON_CHANGE -> (Callbacks.OneLong) (c, d, actual, o) -> guard(l, raw, () -> emit(
-          EventMapping.resource(stamper, domainRef(d), raw, Operation.SET, ResourceType.MEMORY,
-              null, Map.of("actualKib", Long.toUnsignedString(actual))), d));
-      case DEVICE_ADDED, DEVICE_REMOVED, DEVICE_REMOVAL_FAILED -> (Callbacks.OneString)
-          (c, d, alias, o) -> guard(l, raw, () -> {
-            Operation op = id == DomainEventId.DEVICE_ADDED ? Operation.ADD
-                : id == DomainEventId.DEVICE_REMOVED ? Operation.REMOVE : Operation.REMOVE_FAILED;
-            Map<String, String> a = new LinkedHashMap<>();
-            EventMapping.putIf(a, "devAlias", alias);
-            emit(EventMapping.resource(stamper, domainRef(d), raw, op, ResourceType.DEVICE, alias,
-                a), d);
-          });
-      case TUNABLE -> (Callbacks.TypedParams) (c, d, params, n, o) -> guard(l, raw, () -> emit(
-          EventMapping.resource(stamper, domainRef(d), raw, Operation.SET, ResourceType.TUNABLE,
-              null, TypedParams.read(params, n)), d));
-      case AGENT_LIFECYCLE -> (Callbacks.TwoInts) (c, d, state, reason, o) -> guard(l, raw,
-          () -> other(d, raw, Map.of("state", Integer.toString(state), "reason",
-              Integer.toString(reason))));
-      case MIGRATION_ITERATION -> (Callbacks.OneInt) (c, d, it, o) -> guard(l, raw, () -> emit(
-          EventMapping.migrationIteration(stamper, domainRef(d), it), d));
-      case JOB_COMPLETED -> (Callbacks.TypedParams) (c, d, params, n, o) -> guard(l, raw,
-          () -> emit(EventMapping.jobCompleted(stamper, domainRef(d), TypedParams.read(params, n)),
-              d));
-      case METADATA_CHANGE -> (Callbacks.IntString) (c, d, type, ns, o) -> guard(l, raw, () -> {
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put("type", Integer.toString(type));
-        EventMapping.putIf(a, "nsuri", ns);
-        other(d, raw, a);
-      });
-      case BLOCK_THRESHOLD -> (Callbacks.BlockThreshold) (c, d, dev, path, threshold, excess, o) ->
-          guard(l, raw, () -> {
-            Map<String, String> a = new LinkedHashMap<>();
-            EventMapping.putIf(a, "dev", dev);
-            EventMapping.putIf(a, "path", path);
-            a.put("threshold", Long.toUnsignedString(threshold));
-            a.put("excess", Long.toUnsignedString(excess));
-            other(d, raw, a);
-          });
-      case MEMORY_FAILURE -> (Callbacks.ThreeInts) (c, d, recipient, action, flags, o) ->
-          guard(l, raw, () -> other(d, raw, Map.of("recipient", Integer.toString(recipient),
-              "action", Integer.toString(action), "flags", Integer.toUnsignedString(flags))));
-      case MEMORY_DEVICE_SIZE_CHANGE -> (Callbacks.StringLong) (c, d, alias, size, o) ->
-          guard(l, raw, () -> {
-            Map<String, String> a = new LinkedHashMap<>();
-            EventMapping.putIf(a, "devAlias", alias);
-            a.put("sizeKib", Long.toUnsignedString(size));
-            emit(EventMapping.resource(stamper, domainRef(d), raw, Operation.SET,
-                ResourceType.MEMORY, alias, a), d);
-          });
-      case NIC_MAC_CHANGE -> (Callbacks.ThreeStrings) (c, d, alias, oldMac, newMac, o) ->
-          guard(l, raw, () -> {
-            Map<String, String> a = new LinkedHashMap<>();
-            EventMapping.putIf(a, "devAlias", alias);
-            EventMapping.putIf(a, "oldMAC", oldMac);
-            EventMapping.putIf(a, "newMAC", newMac);
-            other(d, raw, a);
-          });
-    };
-  }
-
-  private void other(DomainPointer d, String raw, Map<String, String> attrs) {
-    emit(EventMapping.domain(stamper, domainRef(d), raw, DomainEvent.Kind.OTHER, null, attrs), d);
-  }
-
   // ------------------------------------------------------------------ publishing
 
   private void emit(VirtEvent e, DomainPointer d) {
@@ -563,7 +406,7 @@ public final class LibvirtEventSource implements EventFeed {
         VirtEvent out = e;
         if (ref) {
           try {
-            out = enriched((DomainEvent) e, d);
+            out = DomainStates.enriched((DomainEvent) e, d);
           } catch (RuntimeException ex) {
             LOG.debug("{}: enrichment failed for {}", uri, e.action(), ex);
           } finally {
@@ -579,66 +422,19 @@ public final class LibvirtEventSource implements EventFeed {
     }
   }
 
-  private DomainEvent enriched(DomainEvent e, DomainPointer d) {
-    Map<String, String> a = new LinkedHashMap<>(e.meta().attributes());
-    IntByReference state = new IntByReference();
-    IntByReference reason = new IntByReference();
-    if (NativeLibvirt.get().virDomainGetState(d, state, reason, 0) == 0) {
-      putStatus(a, state.getValue(), reason.getValue());
-    } else {
-      lastError(); // an undefined domain has no state any more
-    }
-    virDomainInfo info = new virDomainInfo();
-    if (Libvirt.INSTANCE.virDomainGetInfo(d, info) == 0) {
-      a.put("maxMemoryKib", Long.toString(info.maxMem.longValue()));
-      a.put("memoryKib", Long.toString(info.memory.longValue()));
-      a.put("cpuTimeNanos", Long.toString(info.cpuTime));
-      a.put("vcpus", Integer.toString(info.nrVirtCpu));
-    } else {
-      lastError();
-    }
-    return new DomainEvent(e.meta().withAttributes(a), e.domain(), e.kind(), e.detail());
-  }
-
-  private static void putStatus(Map<String, String> a, int state, int reason) {
-    a.put("state", Integer.toString(state));
-    a.put("stateReason", Integer.toString(reason));
-    try {
-      DomainStatus st = DomainStatus.fromCodes(state, reason);
-      a.put("stateName", st.state().name());
-      st.reason().ifPresent(r -> a.put("stateReasonName", r.reasonName()));
-    } catch (IllegalArgumentException unknownState) {
-      // a newer libvirt's state: the raw codes are there
-    }
-  }
-
   /** The state and reason an enriched or resynchronisation event carries, when it does. */
   public static Optional<DomainStatus> status(VirtEvent e) {
-    Map<String, String> a = e.meta().attributes();
-    try {
-      if (a.containsKey("state") && a.containsKey("stateReason")) {
-        return Optional.of(DomainStatus.fromCodes(Integer.parseInt(a.get("state")),
-            Integer.parseInt(a.get("stateReason"))));
-      }
-    } catch (IllegalArgumentException e2) {
-      // unknown code
-    }
-    return Optional.empty();
+    return DomainStates.status(e);
   }
 
   /** The {@link DomainInfo} an enriched event carries, when it does. */
   public static Optional<DomainInfo> info(VirtEvent e) {
-    Map<String, String> a = e.meta().attributes();
-    if (!a.containsKey("vcpus") || !a.containsKey("state")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(new DomainInfo(Long.parseLong(a.get("maxMemoryKib")),
-          Long.parseLong(a.get("memoryKib")), Long.parseLong(a.get("cpuTimeNanos")),
-          Integer.parseInt(a.get("vcpus")), DomainState.fromCode(Integer.parseInt(a.get("state")))));
-    } catch (IllegalArgumentException e2) {
-      return Optional.empty();
-    }
+    return DomainStates.info(e);
+  }
+
+  /** The lifecycle kind that leads to a state. */
+  static DomainEvent.Kind kindOfState(int state) {
+    return DomainStates.kindOfState(state);
   }
 
   private void publish(VirtEvent e) {
@@ -661,58 +457,6 @@ public final class LibvirtEventSource implements EventFeed {
     };
     // the supervisor says so, tears the connection down off this (event-loop) thread, reconnects
     l.ended.complete(new IOException("connection to " + uri + " lost: " + why));
-  }
-
-  private int resynchronise(Link l, EventSink out) throws LibvirtException {
-    Domain[] doms = l.conn.listAllDomains(0);
-    int n = 0;
-    for (Domain dom : doms) {
-      try {
-        String uuid = dom.getUUIDString();
-        DomainRef ref = DomainRef.of(dom.getName()).withUuid(uuid);
-        int id = dom.getID();
-        if (id >= 0) {
-          ref = ref.withId(id);
-        }
-        DomainPointer p = Libvirt.INSTANCE.virDomainLookupByUUIDString(l.cp, uuid);
-        if (p == null) {
-          lastError();
-          continue; // undefined meanwhile
-        }
-        IntByReference st = new IntByReference();
-        IntByReference rs = new IntByReference();
-        int rc = NativeLibvirt.get().virDomainGetState(p, st, rs, 0);
-        Libvirt.INSTANCE.virDomainFree(p);
-        if (rc < 0) {
-          lastError();
-          continue;
-        }
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put("resync", "true");
-        putStatus(a, st.getValue(), rs.getValue());
-        String stateName = a.getOrDefault("stateName", Integer.toString(st.getValue()));
-        String reasonName = a.getOrDefault("stateReasonName", Integer.toString(rs.getValue()));
-        out.publish(DomainEvent.of(stamper.next("RESYNC/" + stateName + "/" + reasonName, a),
-            ref, kindOfState(st.getValue()), stateName));
-        n++;
-      } finally {
-        dom.free();
-      }
-    }
-    return n;
-  }
-
-  /** The lifecycle kind that leads to a state. */
-  static DomainEvent.Kind kindOfState(int state) {
-    return switch (state) {
-      case 1, 2 -> DomainEvent.Kind.STARTED;
-      case 3 -> DomainEvent.Kind.SUSPENDED;
-      case 4 -> DomainEvent.Kind.SHUTDOWN;
-      case 5 -> DomainEvent.Kind.STOPPED;
-      case 6 -> DomainEvent.Kind.CRASHED;
-      case 7 -> DomainEvent.Kind.PMSUSPENDED;
-      default -> DomainEvent.Kind.OTHER;
-    };
   }
 
   // ------------------------------------------------------------------ closing
