@@ -152,6 +152,24 @@ class EventDispatcherTest {
     assertThat(rec.awaitCount(5, Duration.ofSeconds(5))).extracting(VirtEvent::seq)
         .containsExactly(1L, 2L, 3L, 4L, 5L);
     assertThat(dispatcher.dropped()).isEqualTo(6);
+    assertThat(r.delivered()).isEqualTo(5);
+  }
+
+  @Test
+  void registrationsCountWhatTheirListenerWasHandedAndNameTheirType() {
+    Registration domains = dispatcher.on(DomainEvent.class, e -> e.domain().name().equals("b"),
+        e -> {
+          throw new IllegalStateException("counted all the same");
+        });
+    Registration all = dispatcher.on(VirtEvent.class, e -> {});
+    dispatcher.publish(ev.domain("a", DomainEvent.Kind.STARTED));
+    dispatcher.publish(ev.domain("b", DomainEvent.Kind.STARTED));
+    dispatcher.publish(ev.source(SourceEvent.Kind.CONNECTION_LOST));
+    assertThat(domains.delivered()).isEqualTo(1);
+    assertThat(all.delivered()).isEqualTo(3);
+    assertThat(domains.eventType()).isEqualTo(DomainEvent.class);
+    assertThat(dispatcher.registrations()).extracting(Registration::eventType)
+        .containsExactlyInAnyOrder(DomainEvent.class, VirtEvent.class);
   }
 
   @Test

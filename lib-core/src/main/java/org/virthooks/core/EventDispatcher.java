@@ -189,8 +189,8 @@ public final class EventDispatcher implements EventSink, AutoCloseable {
         throw new IllegalStateException("dispatcher is closed");
       }
       Subscriber s = capacity == 0
-          ? new SyncSubscriber<>(n, filter, listener, errorHandler, this::remove)
-          : new AsyncSubscriber<>(n, filter, listener, errorHandler, this::remove, capacity, policy,
+          ? new SyncSubscriber<>(n, type, filter, listener, errorHandler, this::remove)
+          : new AsyncSubscriber<>(n, type, filter, listener, errorHandler, this::remove, capacity, policy,
               pool());
       Subscriber[][] t = table.clone();
       for (EventCategory c : CATEGORIES) {

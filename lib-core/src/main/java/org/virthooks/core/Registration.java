@@ -11,6 +11,18 @@ public interface Registration extends AutoCloseable {
   /** True until {@link #close()}. */
   boolean isActive();
 
+  /**
+   * The event type subscribed to (a record type or {@link VirtEvent}), as given to
+   * {@link EventDispatcher#subscribe}.
+   */
+  Class<? extends VirtEvent> eventType();
+
+  /**
+   * Events handed to this registration's listener so far (whether it returned or threw); events
+   * its filter rejected and events discarded are not counted.
+   */
+  long delivered();
+
   /** Events discarded for this registration by its {@link OverflowPolicy}; 0 for synchronous ones. */
   long dropped();
 

@@ -209,6 +209,31 @@ class HookRegistryTest {
   }
 
   @Test
+  void observersSeeEveryOutcomeWithItsDurationAndCannotChangeIt() {
+    hooks.hook(START).name("slowish").register(call -> {
+      Thread.sleep(30);
+      return Verdict.refuse("no");
+    });
+    List<HookOutcome> seen = new ArrayList<>();
+    List<Duration> took = new ArrayList<>();
+    hooks.addObserver((o, d) -> {
+      throw new IllegalStateException("a broken observer is only logged");
+    });
+    HookObserver recording = (o, d) -> {
+      seen.add(o);
+      took.add(d);
+    };
+    hooks.addObserver(recording);
+    HookOutcome refused = h.call(START).invoke().assertRefused("no").outcome();
+    HookOutcome empty = h.call(STOPPED).invoke().assertProceeds().outcome();
+    assertThat(seen).containsExactly(refused, empty);
+    assertThat(took.get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(30));
+    assertThat(hooks.removeObserver(recording)).isTrue();
+    h.call(START).invoke();
+    assertThat(seen).hasSize(2);
+  }
+
+  @Test
   void pointNamesSplitIntoObjectAndOperation() {
     assertThat(START.object()).isEqualTo("domain");
     assertThat(START.operation()).isEqualTo("start");

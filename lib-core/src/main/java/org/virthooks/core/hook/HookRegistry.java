@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.virthooks.core.hook.HookFailure.Reason;
 import org.virthooks.core.internal.Checks;
 
@@ -42,10 +44,12 @@ public final class HookRegistry implements AutoCloseable {
   /** How many overrun calls of one hook may still be running before it is not called any more. */
   public static final int MAX_ABANDONED = 4;
 
+  private static final Logger LOG = LoggerFactory.getLogger(HookRegistry.class);
   private static final Comparator<Entry> ORDER =
       Comparator.comparingInt(Entry::priority).thenComparing(Entry::name);
 
   private final List<Entry> entries = new CopyOnWriteArrayList<>();
+  private final List<HookObserver> observers = new CopyOnWriteArrayList<>();
   private final Duration defaultDeadline;
   private final ExecutorService workers;
   private volatile boolean closed;
@@ -98,15 +102,47 @@ public final class HookRegistry implements AutoCloseable {
     return entries.stream().map(Entry::point).distinct().toList();
   }
 
+  /** Tells {@code observer} of every later {@link #invoke}, after the observers added before it. */
+  public void addObserver(HookObserver observer) {
+    observers.add(Checks.notNull("observer", observer));
+  }
+
+  /** Stops telling {@code observer}; false when it was not added. */
+  public boolean removeObserver(HookObserver observer) {
+    return observers.remove(observer);
+  }
+
   /**
    * Runs the hooks at {@code call.point()} and returns their joint outcome; a point with no hooks
-   * proceeds. Never throws for what hooks do.
+   * proceeds. Never throws for what hooks do. Every {@link HookObserver} is told of the outcome
+   * before it is returned.
    */
   public HookOutcome invoke(HookCall call) {
     Checks.notNull("call", call);
     if (closed) {
       throw new IllegalStateException("hook registry is closed");
     }
+    long start = System.nanoTime();
+    HookOutcome outcome = run(call);
+    if (!observers.isEmpty()) {
+      tell(outcome, Duration.ofNanos(System.nanoTime() - start));
+    }
+    return outcome;
+  }
+
+  // an observer is monitoring: it must not change what the daemon is told, so its errors are
+  // logged and the next observer still runs
+  private void tell(HookOutcome outcome, Duration took) {
+    for (HookObserver o : observers) {
+      try {
+        o.invoked(outcome, took);
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("hook observer {} threw at {}", o, outcome.point(), e);
+      }
+    }
+  }
+
+  private HookOutcome run(HookCall call) {
     HookPoint point = call.point();
     List<String> ran = new ArrayList<>();
     List<HookFailure> failures = new ArrayList<>();

@@ -37,10 +37,13 @@ public final class AsyncSubscriber<E> extends Subscriber {
   // a bound on each park, in case a wake-up is missed
   private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
   private static final VarHandle WAITER;
+  private static final VarHandle DELIVERED;
 
   static {
     try {
-      WAITER = MethodHandles.lookup().findVarHandle(AsyncSubscriber.class, "waiter", Thread.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      WAITER = lookup.findVarHandle(AsyncSubscriber.class, "waiter", Thread.class);
+      DELIVERED = lookup.findVarHandle(AsyncSubscriber.class, "delivered", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -56,12 +59,16 @@ public final class AsyncSubscriber<E> extends Subscriber {
   private final DrainTask drainTask = new DrainTask();
   // a publisher parked on a full queue, woken by the drain once it has made room
   private volatile Thread waiter;
+  // written only by the drain, which runs on one thread at a time (handed over through state):
+  // a release store is enough for readers, no CAS or adder needed
+  @SuppressWarnings("unused")
+  private long delivered;
 
   /** See {@link Subscriber}; {@code capacity} bounds the queue (rounded up to a power of two). */
-  public AsyncSubscriber(String name, Predicate<? super E> filter, EventListener<?> listener,
+  public AsyncSubscriber(String name, Class<? extends VirtEvent> type, Predicate<? super E> filter, EventListener<?> listener,
       ListenerErrorHandler errorHandler, Consumer<Subscriber> onClose, int capacity,
       OverflowPolicy policy, Executor executor) {
-    super(name, filter, listener, errorHandler, onClose);
+    super(name, type, filter, listener, errorHandler, onClose);
     this.shared = policy == OverflowPolicy.DROP_OLDEST ? new RingQueue<>(capacity) : null;
     this.single = shared == null ? new MpscRing<>(capacity) : null;
     this.policy = policy;
@@ -249,6 +256,7 @@ public final class AsyncSubscriber<E> extends Subscriber {
         continue;
       }
       if (active) {
+        DELIVERED.setRelease(this, (long) DELIVERED.getOpaque(this) + 1);
         deliver(e);
       }
       if ((++delivered & 63) == 0 && waiter != null) {
@@ -299,6 +307,11 @@ public final class AsyncSubscriber<E> extends Subscriber {
     if (shared != null) {
       shared.clear();
     }
+  }
+
+  @Override
+  public long delivered() {
+    return (long) DELIVERED.getAcquire(this);
   }
 
   @Override

@@ -14,6 +14,7 @@ public abstract class Subscriber implements Registration {
   private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
 
   private final String name;
+  private final Class<? extends VirtEvent> type;
   private final Predicate<VirtEvent> filter;
   private final EventListener<VirtEvent> listener;
   private final ListenerErrorHandler errorHandler;
@@ -21,9 +22,10 @@ public abstract class Subscriber implements Registration {
   protected volatile boolean active = true;
 
   @SuppressWarnings("unchecked")
-  protected Subscriber(String name, Predicate<?> filter, EventListener<?> listener,
+  protected Subscriber(String name, Class<? extends VirtEvent> type, Predicate<?> filter, EventListener<?> listener,
       ListenerErrorHandler errorHandler, Consumer<Subscriber> onClose) {
     this.name = name;
+    this.type = type;
     // the dispatcher only offers events of the subscribed type, so the casts hold
     this.filter = (Predicate<VirtEvent>) filter;
     this.listener = (EventListener<VirtEvent>) listener;
@@ -68,6 +70,11 @@ public abstract class Subscriber implements Registration {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public Class<? extends VirtEvent> eventType() {
+    return type;
   }
 
   @Override
