@@ -141,4 +141,22 @@ class XenstoreSessionTest {
     assertThat(text(out.next())).isEqualTo("ENOENT\0"); // its parent is missing too
     assertThat(out.frames).isEmpty();
   }
+
+  @Test
+  void aSecondWatchWithTheSameTokenIsEexistAndTheLimitIsE2big() {
+    Sent out = new Sent();
+    XenstoreSession s = XenstoreSession.open(store, 0, new XenstoreSession.Limits(10, 2), out);
+
+    s.handle(request(XsType.WATCH, 1, 0, "/w\0t\0"));
+    s.handle(request(XsType.WATCH, 2, 0, "/w\0t\0"));
+    s.handle(request(XsType.WATCH, 3, 0, "/w\0other\0"));
+    s.handle(request(XsType.WATCH, 4, 0, "/v\0t\0"));
+
+    expect(out, XsType.WATCH, 1, "OK\0");
+    expect(out, XsType.WATCH_EVENT, 0, "/w\0t\0");
+    expect(out, XsType.ERROR, 2, "EEXIST\0");
+    expect(out, XsType.WATCH, 3, "OK\0"); // same path, another token: a watch of its own
+    expect(out, XsType.WATCH_EVENT, 0, "/w\0other\0");
+    expect(out, XsType.ERROR, 4, "E2BIG\0");
+  }
 }
