@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.virthooks.core.hotplug.HotplugHandler;
 import org.virthooks.core.relay.RelayServer;
@@ -17,6 +16,7 @@ import org.virthooks.core.relay.UnreachablePolicy;
 import org.virthooks.core.script.ScriptInvocation;
 import org.virthooks.core.script.ScriptResult;
 import org.virthooks.xen.NetworkHandler;
+import org.virthooks.xen.HandlerLookup;
 import org.virthooks.xen.StockBlockHandler;
 import org.virthooks.xen.XenHotplugInstaller;
 import org.virthooks.xen.XenHotplugRunner;
@@ -118,23 +118,31 @@ public final class XenCommand implements Runnable {
       argv.add(env.getOrDefault("script", "virthooks-xen-hotplug"));
       argv.addAll(args);
       Instant started = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+      PrintWriter err = spec.commandLine().getErr();
       try (XenHotplugRunner runner = runnerFromServiceLoader(Duration.ofSeconds(budgetSeconds))) {
         ScriptResult r = runner.run(new ScriptInvocation(argv, env, null), started);
-        PrintWriter err = spec.commandLine().getErr();
         if (!r.stderr().isEmpty()) {
           err.print("virthooks xen hotplug: " + r.stderr());
           err.flush();
         }
         return r.exitCode();
+      } catch (IllegalStateException several) {
+        // libxl reads a failure: the device is not connected, with the reason in its log
+        err.println("virthooks xen hotplug: " + several.getMessage());
+        return 1;
       }
     }
   }
 
-  /** A runner with the user's handlers found by ServiceLoader, the stock block handler otherwise. */
+  /**
+   * A runner with the user's handlers found by ServiceLoader, the stock block handler otherwise.
+   *
+   * @throws IllegalStateException when several handlers of a kind are on the class path
+   */
   static XenHotplugRunner runnerFromServiceLoader(Duration budget) {
-    HotplugHandler block = ServiceLoader.load(HotplugHandler.class).findFirst()
+    HotplugHandler block = HandlerLookup.single(HotplugHandler.class)
         .orElseGet(StockBlockHandler::new);
-    NetworkHandler net = ServiceLoader.load(NetworkHandler.class).findFirst().orElse(null);
+    NetworkHandler net = HandlerLookup.single(NetworkHandler.class).orElse(null);
     return XenHotplugRunner.builder().blockHandler(block).networkHandler(net).budget(budget)
         .build();
   }
