@@ -60,7 +60,6 @@ public final class LdmEventSource implements EventFeed {
   // the socket of a connection being set up: a daemon that accepted and then stays silent would
   // hold the supervisor for the whole connect timeout; closing it under the handshake ends it now
   private Socket settingUp;
-  private boolean closing;
 
   private LdmEventSource(Builder b) {
     this.config = b.config;
@@ -121,9 +120,6 @@ public final class LdmEventSource implements EventFeed {
   /** Closes the connection and waits for every thread this source started to end. */
   @Override
   public void close() {
-    synchronized (lock) {
-      closing = true;
-    }
     supervisor.close();
   }
 
@@ -216,7 +212,7 @@ public final class LdmEventSource implements EventFeed {
   /** Keeps the socket of the connection being set up for {@link #close()}; closes it if too late. */
   private void settingUp(Socket socket) {
     synchronized (lock) {
-      if (!closing) {
+      if (supervisor.state() != FeedState.CLOSED) {
         settingUp = socket;
         return;
       }

@@ -432,11 +432,6 @@ public final class LibvirtEventSource implements EventFeed {
     return DomainStates.info(e);
   }
 
-  /** The lifecycle kind that leads to a state. */
-  static DomainEvent.Kind kindOfState(int state) {
-    return DomainStates.kindOfState(state);
-  }
-
   private void publish(VirtEvent e) {
     supervisor.publish(e);
   }

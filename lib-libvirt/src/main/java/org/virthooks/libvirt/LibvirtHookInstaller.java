@@ -51,17 +51,14 @@ public final class LibvirtHookInstaller {
 
   /**
    * Installs the relay client, forwarding to {@code socket}. Once connected it fails closed at
-   * the driver's before and filter points ({@link LibvirtHookPoints#decidingOperations}); the
-   * {@code policy} answers when the relay cannot be reached, and at after-points.
+   * {@link LibvirtHookPoints#failClosedOperations}; the {@code policy} answers when the relay
+   * cannot be reached, and at the other points.
    */
   public static Result installRelay(Path hooksDir, HookDriver driver, String name, Path socket,
       UnreachablePolicy policy, Duration timeout) throws IOException {
-    // argv: the script's path, object, operation, sub-operation, extra. reconnect is left to
-    // the policy: libvirt kills a running guest whose reconnect hook fails, and a relay that
-    // restarts while libvirtd reconnects to every guest must not kill them all
-    java.util.Set<String> ops = new java.util.TreeSet<>(LibvirtHookPoints.decidingOperations(driver));
-    ops.remove("reconnect");
-    DecisionPoints decisions = DecisionPoints.whereArgument(2, ops);
+    // argv: the script's path, object, operation, sub-operation, extra
+    DecisionPoints decisions = DecisionPoints.whereArgument(2,
+        LibvirtHookPoints.failClosedOperations(driver));
     String text = RelayClientScript.render(socket, policy, timeout, List.of("LC_ALL", "PATH"),
         decisions);
     return install(target(hooksDir, driver, name), driver, hooksDir, text);

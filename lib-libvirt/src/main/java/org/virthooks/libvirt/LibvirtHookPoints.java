@@ -93,11 +93,17 @@ public final class LibvirtHookPoints {
       "release", "migrate", "restore", "reconnect", "attach", "port-created", "plugged",
       "port-deleted", "unplugged", "updated", "shutdown", "reload");
 
-  /** The operations of {@code driver} whose hooks decide (before and filter points). */
-  public static Set<String> decidingOperations(HookDriver driver) {
+  /**
+   * The operations of {@code driver} at which a relay client refuses when virthooks' own
+   * machinery fails (a lost connection, no answer): the before and filter points but
+   * {@code reconnect}, where libvirt kills a running guest whose hook fails, and a relay that
+   * restarts while libvirtd reconnects to every guest must not kill them all.
+   */
+  public static Set<String> failClosedOperations(HookDriver driver) {
     Set<String> ops = new TreeSet<>();
     for (String op : OPERATIONS) {
-      known(driver, op).filter(p -> p.phase() != HookPhase.AFTER).ifPresent(p -> ops.add(op));
+      known(driver, op).filter(p -> p.phase() != HookPhase.AFTER && p != DOMAIN_RECONNECT)
+          .ifPresent(p -> ops.add(op));
     }
     return ops;
   }

@@ -12,6 +12,7 @@ import org.virthooks.core.ProgressEvent;
 import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceId;
+import org.virthooks.libvirt.internal.DomainStates;
 import org.virthooks.libvirt.internal.EventMapping;
 import org.virthooks.libvirt.internal.TypedParams;
 
@@ -89,10 +90,10 @@ class EventMappingTest {
 
   @Test
   void resyncKindsFollowTheState() {
-    assertThat(LibvirtEventSource.kindOfState(1)).isEqualTo(DomainEvent.Kind.STARTED);
-    assertThat(LibvirtEventSource.kindOfState(3)).isEqualTo(DomainEvent.Kind.SUSPENDED);
-    assertThat(LibvirtEventSource.kindOfState(5)).isEqualTo(DomainEvent.Kind.STOPPED);
-    assertThat(LibvirtEventSource.kindOfState(99)).isEqualTo(DomainEvent.Kind.OTHER);
+    assertThat(DomainStates.kindOfState(1)).isEqualTo(DomainEvent.Kind.STARTED);
+    assertThat(DomainStates.kindOfState(3)).isEqualTo(DomainEvent.Kind.SUSPENDED);
+    assertThat(DomainStates.kindOfState(5)).isEqualTo(DomainEvent.Kind.STOPPED);
+    assertThat(DomainStates.kindOfState(99)).isEqualTo(DomainEvent.Kind.OTHER);
   }
 
   @Test

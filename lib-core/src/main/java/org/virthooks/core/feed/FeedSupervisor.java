@@ -80,11 +80,6 @@ public final class FeedSupervisor implements AutoCloseable {
     this.abortConnect = Checks.notNull("abortConnect", abortConnect);
   }
 
-  /** The stamper of every event of the feed. */
-  public EventStamper stamper() {
-    return stamper;
-  }
-
   /** See {@link EventFeed#start()}. */
   public void start() {
     synchronized (lock) {
