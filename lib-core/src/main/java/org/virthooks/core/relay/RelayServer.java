@@ -514,7 +514,7 @@ public final class RelayServer implements AutoCloseable {
       UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
       return p.user().getName();
     } catch (IOException | UnsupportedOperationException e) {
-      return null;
+      return null; // no credentials to check: the caller refuses the connection
     }
   }
 
