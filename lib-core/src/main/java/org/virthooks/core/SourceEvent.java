@@ -29,6 +29,11 @@ public record SourceEvent(EventMeta meta, Kind kind, Optional<String> message) i
     CONNECTION_RESTORED,
     /** The source listed the current state of everything, for consumers to reconcile. */
     RESYNCHRONISED,
+    /**
+     * Events were dropped on the way (a full spool under a drop policy): the attributes say how
+     * many and which sequence range, the message says why.
+     */
+    EVENTS_DROPPED,
     /** A source event this version does not know: read {@link #action()}. */
     OTHER;
 
