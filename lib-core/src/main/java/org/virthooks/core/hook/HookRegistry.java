@@ -138,7 +138,7 @@ public final class HookRegistry implements AutoCloseable {
     }
     long start = System.nanoTime();
     HookOutcome outcome = run(call, budget == null ? null
-        : new Budget(budget, start + Checks.saturatedNanos(budget)));
+        : new Budget(start + Checks.saturatedNanos(budget)));
     if (!observers.isEmpty()) {
       tell(outcome, Duration.ofNanos(System.nanoTime() - start));
     }
@@ -157,8 +157,8 @@ public final class HookRegistry implements AutoCloseable {
     }
   }
 
-  /** A call's budget: its length, for messages, and when it ends on {@link System#nanoTime}. */
-  private record Budget(Duration length, long endNanos) {}
+  /** When a call's budget ends, on {@link System#nanoTime}. */
+  private record Budget(long endNanos) {}
 
   private HookOutcome run(HookCall call, Budget budget) {
     HookPoint point = call.point();
@@ -295,7 +295,7 @@ public final class HookRegistry implements AutoCloseable {
         long left = budget.endNanos() - System.nanoTime();
         if (left <= 0) {
           throw fail(Reason.DEADLINE, "no time left for hook '" + name + "' at " + point
-              + ": the call's budget of " + human(budget.length()) + " is spent", null);
+              + ": the call's budget is spent", null);
         }
         if (left < wait) {
           wait = left;
@@ -331,7 +331,7 @@ public final class HookRegistry implements AutoCloseable {
         f.cancel(true);
         throw fail(Reason.DEADLINE, cut
             ? "hook '" + name + "' did not answer within the " + human(Duration.ofNanos(wait))
-                + " left of the call's budget of " + human(budget.length()) + " at " + point
+                + " left of the call's budget at " + point
             : "hook '" + name + "' did not answer within its deadline of " + human(deadline)
                 + " at " + point, null);
       } catch (ExecutionException e) {
