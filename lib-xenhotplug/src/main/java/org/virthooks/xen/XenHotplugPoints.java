@@ -19,7 +19,7 @@ import org.virthooks.core.hotplug.HotplugPhase;
  *       <td>block.add: the device's path, absent at first</td><td>hotplug-error, hotplug-status =
  *       error (busy for a {@code HotplugException.busy}), exit 1</td></tr>
  *   <tr><td>libxl {@code remove} (vbd)</td><td>after:block.remove, after:block.unprepare</td>
- *       <td>-</td><td>every hook of both runs; the first failure is reported (hotplug-error,
+ *       <td>-</td><td>every hook of both runs; every failure is reported (hotplug-error,
  *       exit 1), which libxl logs and goes on</td></tr>
  *   <tr><td>HOTPLUG_PATH {@code version}</td><td>filter:block.version</td><td>the version, "1"
  *       at first</td><td>hotplug-error, exit 1</td></tr>

@@ -158,13 +158,13 @@ public final class LibxlProtocol {
     // unprepare runs even when remove failed: it undoes prepare, which did succeed
     XenCall.Answer removed = invoke(HotplugPhase.REMOVE, dom, backend);
     XenCall.Answer unprepared = invoke(HotplugPhase.UNPREPARE, dom, backend);
-    XenCall.Answer first = removed.failure() != null ? removed : unprepared;
+    XenCall.Answer both = XenCall.joined(List.of(removed, unprepared));
     Map<String, String> attrs = new LinkedHashMap<>();
     attrs.put("backend", path);
-    attrs.put("outcome", first.failure() == null ? "ok" : "failed");
+    attrs.put("outcome", both.failure() == null ? "ok" : "failed");
     call.publish(Operation.REMOVE, ResourceType.VDISK, dom, devid, type + " remove", attrs);
     try {
-      first.orThrow();
+      both.orThrow();
       return ScriptResult.ok("");
     } catch (HotplugException e) {
       // libxl logs a failed remove and goes on removing: the status is for its log

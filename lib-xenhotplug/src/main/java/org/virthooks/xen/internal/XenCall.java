@@ -147,7 +147,7 @@ public final class XenCall {
 
   /**
    * Runs the hooks at {@code point} with what is left of the budget. At before and filter points
-   * a refusal fails; at after points every hook runs and the first failure fails. A failure's
+   * a refusal fails; at after points every hook runs and any failure fails, all of them named. A failure's
    * message is the handler's own when it threw a {@link HotplugException} (libxl shows it as the
    * reason), the registry's otherwise (it names the hook: a deadline, an unexpected exception).
    */
@@ -169,7 +169,9 @@ public final class XenCall {
     }
     Optional<String> doc = o.rewritten().or(() -> Optional.ofNullable(document));
     if (point.phase() == HookPhase.AFTER) {
-      return o.failures().isEmpty() ? new Answer(doc, null, false) : failed(o.failures().get(0));
+      // every hook ran: libxl's log gets every failure, not only the first
+      return o.failures().isEmpty() ? new Answer(doc, null, false)
+          : joined(o.failures().stream().map(XenCall::failed).toList());
     }
     if (o.proceeds()) {
       return new Answer(doc, null, false);
@@ -181,6 +183,16 @@ public final class XenCall {
       }
     }
     return new Answer(Optional.empty(), refusal, false);
+  }
+
+  /** One answer for several: the failures' messages joined, busy when one of them is. */
+  public static Answer joined(List<Answer> answers) {
+    List<Answer> failed = answers.stream().filter(a -> a.failure() != null).toList();
+    if (failed.isEmpty()) {
+      return answers.isEmpty() ? new Answer(Optional.empty(), null, false) : answers.get(0);
+    }
+    return new Answer(Optional.empty(), String.join("; ",
+        failed.stream().map(Answer::failure).toList()), failed.stream().anyMatch(Answer::busy));
   }
 
   private static Answer failed(HookFailure f) {
