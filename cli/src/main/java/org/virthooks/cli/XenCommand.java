@@ -9,16 +9,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.virthooks.core.hook.HookRegistry;
 import org.virthooks.core.hotplug.HotplugHandler;
 import org.virthooks.core.relay.RelayServer;
 import org.virthooks.core.relay.UnreachablePolicy;
+import org.virthooks.core.script.EventScript;
+import org.virthooks.core.script.EventScriptConfig;
 import org.virthooks.core.script.ScriptInvocation;
 import org.virthooks.core.script.ScriptResult;
 import org.virthooks.xen.NetworkHandler;
 import org.virthooks.xen.HandlerLookup;
 import org.virthooks.xen.StockBlockHandler;
 import org.virthooks.xen.XenHotplugInstaller;
+import org.virthooks.xen.XenHotplugPoints;
 import org.virthooks.xen.XenHotplugRunner;
 import org.virthooks.xen.testing.XenstoreServer;
 import picocli.CommandLine;
@@ -109,6 +114,9 @@ public final class XenCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    EventScriptOptions events = new EventScriptOptions();
+
     /** The environment; tests replace it. */
     Map<String, String> env = System.getenv();
 
@@ -119,32 +127,88 @@ public final class XenCommand implements Runnable {
       argv.addAll(args);
       Instant started = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
       PrintWriter err = spec.commandLine().getErr();
-      try (XenHotplugRunner runner = runnerFromServiceLoader(Duration.ofSeconds(budgetSeconds))) {
-        ScriptResult r = runner.run(new ScriptInvocation(argv, env, null), started);
-        if (!r.stderr().isEmpty()) {
-          err.print("virthooks xen hotplug: " + r.stderr());
-          err.flush();
+      Duration budget = Duration.ofSeconds(budgetSeconds);
+      EventScript script = null;
+      try (HookRegistry hooks = HookRegistry.withDefaultDeadline(budget)) {
+        script = events.hookInto(hooks);
+        try (XenHotplugRunner runner = runnerFromServiceLoader(hooks, budget)) {
+          ScriptResult r = runner.run(new ScriptInvocation(argv, env, null), started);
+          if (!r.stderr().isEmpty()) {
+            err.print("virthooks xen hotplug: " + r.stderr());
+            err.flush();
+          }
+          return r.exitCode();
         }
-        return r.exitCode();
-      } catch (IllegalStateException several) {
-        // libxl reads a failure: the device is not connected, with the reason in its log
-        err.println("virthooks xen hotplug: " + several.getMessage());
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        // several handlers, a bad events-script setting: libxl reads a failure, the device is
+        // not connected, with the reason in its log
+        err.println("virthooks xen hotplug: " + e.getMessage());
         return 1;
+      } finally {
+        if (script != null) {
+          script.close();
+        }
       }
     }
   }
 
   /**
-   * A runner with the user's handlers found by ServiceLoader, the stock block handler otherwise.
+   * seed 001's events script at every Xen point ({@link XenHotplugPoints#ALL}): run as
+   * {@code script block <guest> add filter -} and so on, with the call's JSON on stdin; a
+   * non-zero exit refuses at before and filter points, a non-empty stdout at block.add replaces
+   * the device's path.
+   */
+  static final class EventScriptOptions {
+    @Option(names = "--events-script", paramLabel = "PATH", description = "Also run this "
+        + "executable at every point (seed 001's events script), after the handlers.")
+    Path script;
+
+    @Option(names = "--events-set", defaultValue = "block vif tap",
+        description = "The object kinds the events script gets (default: ${DEFAULT-VALUE}).")
+    String set = "block vif tap";
+
+    @Option(names = "--events-timeout", paramLabel = "SECONDS", defaultValue = "10",
+        description = "The events script's deadline (default: ${DEFAULT-VALUE}).")
+    String timeout = "10";
+
+    /**
+     * Registers the script into {@code hooks}; null when none is configured.
+     *
+     * @throws IllegalArgumentException for a setting the events script does not accept
+     */
+    EventScript hookInto(HookRegistry hooks) {
+      if (script == null) {
+        return null;
+      }
+      Properties p = new Properties();
+      p.setProperty("events_script", script.toString());
+      p.setProperty("events_set", set);
+      p.setProperty("events_timeout", timeout);
+      EventScript s = new EventScript(EventScriptConfig.fromProperties(p));
+      s.hookInto(hooks, XenHotplugPoints.ALL);
+      return s;
+    }
+
+    /** The options again, for a launcher that runs {@code xen hotplug}. */
+    List<String> asArguments() {
+      return script == null ? List.of() : List.of("--events-script", script.toString(),
+          "--events-set", set, "--events-timeout", timeout);
+    }
+  }
+
+  /**
+   * A runner over {@code hooks} with the user's handlers found by ServiceLoader, the stock block
+   * handler otherwise; at a point they run before the events script (same priority, and
+   * {@code block-handler} sorts before {@code events-script}).
    *
    * @throws IllegalStateException when several handlers of a kind are on the class path
    */
-  static XenHotplugRunner runnerFromServiceLoader(Duration budget) {
+  static XenHotplugRunner runnerFromServiceLoader(HookRegistry hooks, Duration budget) {
     HotplugHandler block = HandlerLookup.single(HotplugHandler.class)
         .orElseGet(StockBlockHandler::new);
     NetworkHandler net = HandlerLookup.single(NetworkHandler.class).orElse(null);
-    return XenHotplugRunner.builder().blockHandler(block).networkHandler(net).budget(budget)
-        .build();
+    return XenHotplugRunner.builder().registry(hooks).blockHandler(block).networkHandler(net)
+        .budget(budget).build();
   }
 
   /** {@code virthooks xen hotplug-relay --socket PATH}: answers relayed hotplug calls until stopped. */
@@ -160,19 +224,35 @@ public final class XenCommand implements Runnable {
         description = "Seconds each call may take (default: ${DEFAULT-VALUE}).")
     long budgetSeconds;
 
+    @CommandLine.Mixin
+    EventScriptOptions events = new EventScriptOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      try (UntilStopped until = new UntilStopped("xen-hotplug-relay-shutdown");
-          XenHotplugRunner runner = runnerFromServiceLoader(Duration.ofSeconds(budgetSeconds));
-          RelayServer relay = RelayServer.builder(socket, runner::run).start()) {
-        spec.commandLine().getOut().println("answering relayed Xen hotplug calls on " + socket);
-        spec.commandLine().getOut().flush();
-        until.await(0);
+      Duration budget = Duration.ofSeconds(budgetSeconds);
+      EventScript script = null;
+      try (HookRegistry hooks = HookRegistry.withDefaultDeadline(budget)) {
+        script = events.hookInto(hooks);
+        try (UntilStopped until = new UntilStopped("xen-hotplug-relay-shutdown");
+            XenHotplugRunner runner = runnerFromServiceLoader(hooks, budget);
+            RelayServer relay = RelayServer.builder(socket, runner).start()) {
+          spec.commandLine().getOut().println("answering relayed Xen hotplug calls on " + socket
+              + " with hooks at " + hooks.points().size() + " points");
+          spec.commandLine().getOut().flush();
+          until.await(0);
+        }
+        return 0;
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        spec.commandLine().getErr().println("xen hotplug-relay: " + e.getMessage());
+        return 1;
+      } finally {
+        if (script != null) {
+          script.close();
+        }
       }
-      return 0;
     }
   }
 
@@ -208,6 +288,9 @@ public final class XenCommand implements Runnable {
         description = "relay mode: the relay server's socket (default: ${DEFAULT-VALUE}).")
     Path socket;
 
+    @CommandLine.Mixin
+    EventScriptOptions events = new EventScriptOptions();
+
     @Option(names = "--on-unreachable", defaultValue = "REFUSE",
         description = "relay mode: REFUSE (fail the add, the default: a disk must not silently "
             + "stay unconnected) or PROCEED when the relay server is down.")
@@ -219,20 +302,32 @@ public final class XenCommand implements Runnable {
     @Override
     public Integer call() {
       String use = "; use script=" + name + " in the disk specification";
+      if (mode.equals("relay") && events.script != null) {
+        spec.commandLine().getErr().println("install: in relay mode the relay server runs the "
+            + "events script: give --events-script to 'virthooks xen hotplug-relay'");
+        return 2;
+      }
       return switch (mode) {
         case "relay" -> InstallerCall.print(spec, "install", () -> XenHotplugInstaller
             .installRelay(scriptsDir, name, socket, onUnreachable).message() + use
             + "; it relays to " + socket + ": run 'virthooks xen hotplug-relay --socket " + socket
             + "' or embed a RelayServer");
         case "jvm" -> InstallerCall.print(spec, "install", () -> XenHotplugInstaller
-            .installJvm(scriptsDir, name, jvm.javaCommand(),
-                List.of("-jar", jvm.jarPath().toString(), "xen", "hotplug")).message() + use);
+            .installJvm(scriptsDir, name, jvm.javaCommand(), launcherProgram()).message() + use);
         default -> {
           spec.commandLine().getErr().println("install: unknown --mode '" + mode
               + "' (expected jvm or relay)");
           yield 2;
         }
       };
+    }
+
+    /** What the launcher runs: {@code xen hotplug} with the events-script options given here. */
+    private List<String> launcherProgram() throws java.io.IOException {
+      List<String> program = new ArrayList<>(List.of("-jar", jvm.jarPath().toString(), "xen",
+          "hotplug"));
+      program.addAll(events.asArguments());
+      return program;
     }
   }
 

@@ -99,22 +99,52 @@ class XenCommandTest {
     assertThat(r.err()).contains("--max-connections");
   }
 
+  /** The command line with {@code xen hotplug} given libxl's environment for a vbd backend. */
+  private static CommandLine libxlHotplug(String backend, Path xenstore) {
+    CommandLine cl = VirthooksCommand.commandLine();
+    XenCommand.Hotplug hp = cl.getSubcommands().get("xen").getSubcommands().get("hotplug")
+        .getCommand();
+    hp.env = Map.of("XENBUS_PATH", backend, "XENBUS_TYPE", "vbd", "XENBUS_BASE_PATH", "backend",
+        "script", "/etc/xen/scripts/block-virthooks", "XENSTORED_PATH", xenstore.toString());
+    return cl;
+  }
+
   @Test
   void hotplugAnswersLibxlAndReportsFailures() throws Exception {
     try (XenstoreServer server = XenstoreServer.start(dir.resolve("xs.sock"))) {
       String be = "backend/vbd/2/51712";
       server.write(be + "/params", dir.resolve("absent.img").toString());
       server.write(be + "/mode", "w");
-      CommandLine cl = VirthooksCommand.commandLine();
-      XenCommand.Hotplug hp = cl.getSubcommands().get("xen").getSubcommands().get("hotplug")
-          .getCommand();
-      hp.env = Map.of("XENBUS_PATH", be, "XENBUS_TYPE", "vbd", "XENBUS_BASE_PATH", "backend",
-          "script", "/etc/xen/scripts/block-virthooks",
-          "XENSTORED_PATH", server.socket().toString());
+      CommandLine cl = libxlHotplug(be, server.socket());
       Run r = run(cl, "xen", "hotplug", "add");
       assertThat(r.status()).isEqualTo(1);
       assertThat(r.err()).contains("absent.img does not exist.");
       assertThat(server.read(be + "/hotplug-status")).contains("error");
+    }
+  }
+
+  @Test
+  void hotplugRunsTheEventsScriptAtXenPointsAndItsRefusalReachesLibxl() throws Exception {
+    Path seen = dir.resolve("seen");
+    Path events = dir.resolve("events");
+    Files.writeString(events, "#!/bin/sh\necho \"$@\" >> " + seen + "\n"
+        + "[ \"$3\" = prepare ] && { echo 'policy: guest 2 gets no disks' >&2; exit 1; }\n"
+        + "exit 0\n");
+    Files.setPosixFilePermissions(events, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rwx------"));
+    try (XenstoreServer server = XenstoreServer.start(dir.resolve("xs.sock"))) {
+      String be = "backend/vbd/2/51712";
+      server.write(be + "/params", "/dev/null");
+      server.write("/local/domain/2/name", "web2");
+      CommandLine cl = libxlHotplug(be, server.socket());
+      Run r = run(cl, "xen", "hotplug", "--events-script", events.toString(), "add");
+      assertThat(r.status()).isEqualTo(1);
+      assertThat(r.err()).contains("events script events: policy: guest 2 gets no disks");
+      assertThat(server.read(be + "/hotplug-error")).hasValueSatisfying(e ->
+          assertThat(e).contains("policy: guest 2 gets no disks"));
+      assertThat(server.read(be + "/physical-device")).isEmpty();
+      // refused at prepare: block.add was never reached
+      assertThat(Files.readAllLines(seen)).containsExactly("block web2 prepare before -");
     }
   }
 

@@ -20,9 +20,13 @@ import org.virthooks.core.Operation;
 import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.VirtEvent;
+import org.virthooks.core.hook.HookCall;
+import org.virthooks.core.hook.HookRegistry;
+import org.virthooks.core.hook.Verdict;
 import org.virthooks.core.hotplug.BlockDevice;
 import org.virthooks.core.hotplug.HotplugException;
 import org.virthooks.core.hotplug.HotplugHandler;
+import org.virthooks.core.hotplug.HotplugPhase;
 import org.virthooks.core.hotplug.HotplugRequest;
 import org.virthooks.core.script.ScriptInvocation;
 import org.virthooks.core.script.ScriptResult;
@@ -326,8 +330,10 @@ class LibxlBlockHotplugTest {
       ScriptResult res = r.run(libxl("add", BE, server.socket()));
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
       assertThat(res.exitCode()).isEqualTo(1);
+      // the handler's hooks have the whole budget as their deadline, cut to what is left of it
       assertThat(server.read(ABS + "/hotplug-error").orElseThrow())
-          .contains("did not finish within the 300 ms budget");
+          .contains("hook 'block-handler' did not answer within the")
+          .contains("left of the call's budget at filter:block.add");
     }
   }
 
@@ -358,6 +364,42 @@ class LibxlBlockHotplugTest {
       assertThat(seen).containsExactly("remove /dev/null w", "unprepare 5 51712");
       assertThat(server.read(ABS + "/hotplug-error")).contains("cannot detach");
     }
+  }
+
+  @Test
+  void aPolicyHookAfterTheHandlerSeesItsDeviceAndTheCallAndMayRefuse() throws Exception {
+    Path disk = loops.attach(loops.image(dir, "policy.img"));
+    writeBackend(BE, libxlBackend(disk.toString(), "w"));
+    server.write("/local/domain/5/name", "web5");
+    List<HookCall> seen = new CopyOnWriteArrayList<>();
+    try (HookRegistry hooks = HookRegistry.create()) {
+      HotplugHooks.register(hooks, new StockBlockHandler());
+      hooks.hook(XenHotplugPoints.BLOCK_ADD).name("no-loops").priority(100).register(c -> {
+        seen.add(c);
+        return c.document().orElse("").startsWith("/dev/loop")
+            ? Verdict.refuse("policy: no loop devices for guests") : Verdict.proceed();
+      });
+      try (XenHotplugRunner r = XenHotplugRunner.builder().registry(hooks).build()) {
+        ScriptResult res = r.run(libxl("add", BE, server.socket()));
+        assertThat(res.exitCode()).isEqualTo(1);
+        assertThat(server.read(ABS + "/hotplug-error"))
+            .contains("policy: no loop devices for guests");
+        assertThat(server.read(ABS + "/physical-device")).isEmpty();
+      }
+      assertThat(hooks.hookNames(XenHotplugPoints.BLOCK_ADD)).containsExactly("block-handler",
+          "no-loops"); // the runner closes only what it registered itself
+    }
+    HookCall c = seen.get(0);
+    assertThat(c.document()).contains(disk.toString());
+    assertThat(c.action()).isEqualTo("add");
+    assertThat(c.source().toString()).isEqualTo("xen:localhost");
+    assertThat(c.domain().orElseThrow().name()).isEqualTo("web5");
+    assertThat(c.domain().orElseThrow().id()).hasValue(5);
+    assertThat(c.attributes()).containsEntry("env.XENBUS_PATH", BE)
+        .containsEntry("backend.params", disk.toString()).containsEntry("backend.mode", "w");
+    HotplugRequest req = c.context(HotplugRequest.class).orElseThrow();
+    assertThat(req.phase()).isEqualTo(HotplugPhase.ADD);
+    assertThat(req.deviceId()).contains("51712");
   }
 
   @Test

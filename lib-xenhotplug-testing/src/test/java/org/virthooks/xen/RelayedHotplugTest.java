@@ -2,14 +2,10 @@ package org.virthooks.xen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,22 +51,8 @@ class RelayedHotplugTest {
     return script;
   }
 
-  /** Runs the script as libxl does: argv, environment, stdin from /dev/null. */
   private ScriptResult libxlExec(Path script, String action) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(script.toString(), action));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(
-        new java.io.File("/dev/null")));
-    Map<String, String> env = pb.environment();
-    env.put("script", script.toString());
-    env.put("XENBUS_TYPE", "vbd");
-    env.put("XENBUS_PATH", LibxlBlockHotplugTest.BE);
-    env.put("XENBUS_BASE_PATH", "backend");
-    env.put("XENSTORED_PATH", xenstore.socket().toString());
-    Process p = pb.start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new ScriptResult(p.exitValue(),
-        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-        new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8), false);
+    return LibxlExec.block(script, action, LibxlBlockHotplugTest.BE, xenstore.socket());
   }
 
   @Test

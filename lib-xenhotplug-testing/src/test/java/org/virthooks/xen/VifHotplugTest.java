@@ -103,6 +103,19 @@ class VifHotplugTest {
   }
 
   @Test
+  void onlineWithNoHookAtAllRefusesRatherThanClaimConnected() {
+    try (XenHotplugRunner r = XenHotplugRunner.builder().build()) {
+      ScriptResult res = r.run(new ScriptInvocation(List.of("/etc/xen/scripts/vif-bridge",
+          "online", "type_if=vif"), Map.of("XENBUS_TYPE", "vif", "XENBUS_PATH", BE, "vif",
+          "vif3.0", "XENSTORED_PATH", server.socket().toString()), null));
+      assertThat(res.exitCode()).isEqualTo(1);
+      assertThat(server.read(ABS + "/hotplug-status")).contains("error");
+      assertThat(server.read(ABS + "/hotplug-error"))
+          .contains("no hook is registered at before:vif.online: nothing would connect vif3.0");
+    }
+  }
+
+  @Test
   void unknownActionIsAUsageError() {
     ScriptResult r = call("migrate", "vif");
     assertThat(r.exitCode()).isEqualTo(XenHotplugRunner.USAGE);

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 import org.virthooks.core.hotplug.BlockDevice;
 import org.virthooks.core.hotplug.HotplugException;
+import org.virthooks.core.hotplug.HotplugHandler;
 import org.virthooks.core.hotplug.HotplugRequest;
 import org.virthooks.core.script.ScriptInvocation;
 import org.virthooks.core.script.ScriptResult;
 import org.virthooks.core.script.ScriptRunner;
+import org.virthooks.xen.internal.XenCall;
 
 /**
  * A drop-in for Xen's stock {@code block} script. {@code params} naming a block device (a
@@ -22,9 +24,10 @@ import org.virthooks.core.script.ScriptRunner;
  * remove. The stock script's sharing rules apply: a device mounted here in a conflicting mode, a
  * read-only file asked for read-write, or a file already loop-attached in a conflicting mode is
  * {@link HotplugException#busy busy}; mode {@code !} skips the checks. Other guests' use of a
- * device is checked by the runner in xenstore.
+ * device is checked by the runner in xenstore, which also writes {@code node} (the loop device)
+ * for a file, as the stock script does, so that remove finds it.
  */
-public final class StockBlockHandler implements XenBlockHandler {
+public final class StockBlockHandler implements HotplugHandler {
   private static final Duration TOOL_DEADLINE = Duration.ofSeconds(10);
 
   private final String losetup;
@@ -45,7 +48,7 @@ public final class StockBlockHandler implements XenBlockHandler {
   public BlockDevice add(HotplugRequest request) throws HotplugException {
     String p = request.params().filter(s -> !s.isBlank())
         .orElseThrow(() -> new HotplugException("no params: the disk's target is not set"));
-    String mode = XenHotplugRunner.canonicalMode(request.mode().orElse("w"));
+    String mode = XenCall.canonicalMode(request.mode().orElse("w"));
     Path given = Path.of(p.startsWith("/") ? p : "/dev/" + p);
     if (!BlockDevices.exists(given)) {
       throw new HotplugException(given + " does not exist.");
@@ -95,14 +98,6 @@ public final class StockBlockHandler implements XenBlockHandler {
           + r.errorLine());
     }
     return BlockDevices.inspect(Path.of(loop));
-  }
-
-  @Override
-  public Map<String, String> extraBackendKeys(HotplugRequest request, BlockDevice device) {
-    // the stock script records the loop device as "node" so that remove finds it
-    return device.path().toString().startsWith("/dev/loop")
-        && request.params().map(p -> BlockDevices.isRegularFile(Path.of(p))).orElse(false)
-        ? Map.of("node", device.path().toString()) : Map.of();
   }
 
   @Override

@@ -119,6 +119,36 @@ class HookRegistryTest {
   }
 
   @Test
+  void aCallsBudgetCutsEveryHooksDeadlineAndNoneRunsOnceItIsSpent() {
+    hooks.hook(STOPPED).name("1-slow").deadline(Duration.ofSeconds(10)).register(call -> {
+      Thread.sleep(60_000);
+      return Verdict.proceed();
+    });
+    hooks.hook(STOPPED).name("2-late").register(recording("2-late", Verdict.proceed()));
+    long t0 = System.nanoTime();
+    HookOutcome o = hooks.invoke(HookCall.of(STOPPED, org.virthooks.core.SourceId.of("test", "h"),
+        "stopped"), Duration.ofMillis(300));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    assertThat(o.failures()).extracting(HookFailure::reason)
+        .containsExactly(Reason.DEADLINE, Reason.DEADLINE);
+    assertThat(o.failures().get(0).message()).contains("hook '1-slow' did not answer within the")
+        .contains("left of the call's budget at after:domain.stopped");
+    assertThat(o.failures().get(1).message())
+        .isEqualTo("no time left for hook '2-late' at after:domain.stopped: the call's budget "
+            + "is spent");
+    assertThat(calls).isEmpty();
+    // a budget longer than a hook's deadline leaves the deadline as it was
+    hooks.hook(START).name("slow").deadline(Duration.ofMillis(100)).register(call -> {
+      Thread.sleep(60_000);
+      return Verdict.proceed();
+    });
+    HookOutcome before = hooks.invoke(HookCall.of(START, org.virthooks.core.SourceId.of("test",
+        "h"), "start"), Duration.ofSeconds(30));
+    assertThat(before.refusal()).contains("hook 'slow' did not answer within its deadline of "
+        + "100 ms at before:domain.start");
+  }
+
+  @Test
   void hugeDeadlinesDoNotOverflow() {
     hooks.hook(START).name("patient").deadline(Duration.ofSeconds(Long.MAX_VALUE))
         .register(c -> Verdict.proceed());

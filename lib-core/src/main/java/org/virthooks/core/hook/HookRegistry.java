@@ -118,12 +118,27 @@ public final class HookRegistry implements AutoCloseable {
    * before it is returned.
    */
   public HookOutcome invoke(HookCall call) {
+    return invoke(call, null);
+  }
+
+  /**
+   * As {@link #invoke(HookCall)}, with every hook's deadline cut to what is left of
+   * {@code budget}, counted from now: for a daemon that kills the script after a fixed time
+   * (libxl, at 40 s), so that the hooks of a call answer in time together, not only one by one.
+   * A hook reached with nothing left fails as an overrun ({@link HookFailure.Reason#DEADLINE})
+   * without being called.
+   */
+  public HookOutcome invoke(HookCall call, Duration budget) {
     Checks.notNull("call", call);
+    if (budget != null) {
+      checkDeadline(budget);
+    }
     if (closed) {
       throw new IllegalStateException("hook registry is closed");
     }
     long start = System.nanoTime();
-    HookOutcome outcome = run(call);
+    HookOutcome outcome = run(call, budget == null ? null
+        : new Budget(start + Checks.saturatedNanos(budget)));
     if (!observers.isEmpty()) {
       tell(outcome, Duration.ofNanos(System.nanoTime() - start));
     }
@@ -142,7 +157,10 @@ public final class HookRegistry implements AutoCloseable {
     }
   }
 
-  private HookOutcome run(HookCall call) {
+  /** When a call's budget ends, on {@link System#nanoTime}. */
+  private record Budget(long endNanos) {}
+
+  private HookOutcome run(HookCall call, Budget budget) {
     HookPoint point = call.point();
     List<String> ran = new ArrayList<>();
     List<HookFailure> failures = new ArrayList<>();
@@ -153,7 +171,7 @@ public final class HookRegistry implements AutoCloseable {
       ran.add(e.name);
       Verdict v;
       try {
-        v = e.run(current, workers);
+        v = e.run(current, workers, budget);
       } catch (HookFailedException f) {
         failures.add(f.failure);
         if (point.phase() == HookPhase.AFTER && !Thread.currentThread().isInterrupted()) {
@@ -264,12 +282,25 @@ public final class HookRegistry implements AutoCloseable {
       this.hook = hook;
     }
 
-    Verdict run(HookCall call, ExecutorService pool) throws HookFailedException {
+    Verdict run(HookCall call, ExecutorService pool, Budget budget) throws HookFailedException {
       int stuck = abandoned.get();
       if (stuck >= MAX_ABANDONED) {
         // each abandoned call holds a thread: stop feeding a hook that never returns
         throw fail(Reason.DEADLINE, "hook '" + name + "' is still stuck in " + stuck
             + " earlier calls that overran their deadline; not calling it at " + point, null);
+      }
+      long wait = Checks.saturatedNanos(deadline);
+      boolean cut = false;
+      if (budget != null) {
+        long left = budget.endNanos() - System.nanoTime();
+        if (left <= 0) {
+          throw fail(Reason.DEADLINE, "no time left for hook '" + name + "' at " + point
+              + ": the call's budget is spent", null);
+        }
+        if (left < wait) {
+          wait = left;
+          cut = true;
+        }
       }
       // 0 running, 1 finished, 2 abandoned: whoever moves it first decides who counts
       AtomicInteger fate = new AtomicInteger();
@@ -288,7 +319,7 @@ public final class HookRegistry implements AutoCloseable {
         throw fail(Reason.THREW, "hook '" + name + "' could not run: the registry is closed", e);
       }
       try {
-        Verdict v = f.get(Checks.saturatedNanos(deadline), TimeUnit.NANOSECONDS);
+        Verdict v = f.get(wait, TimeUnit.NANOSECONDS);
         if (v == null) {
           throw fail(Reason.BAD_VERDICT, "hook '" + name + "' returned no verdict at " + point, null);
         }
@@ -298,9 +329,11 @@ public final class HookRegistry implements AutoCloseable {
           abandoned.incrementAndGet();
         }
         f.cancel(true);
-        throw fail(Reason.DEADLINE,
-            "hook '" + name + "' did not answer within its deadline of " + human(deadline) + " at "
-                + point, null);
+        throw fail(Reason.DEADLINE, cut
+            ? "hook '" + name + "' did not answer within the " + human(Duration.ofNanos(wait))
+                + " left of the call's budget at " + point
+            : "hook '" + name + "' did not answer within its deadline of " + human(deadline)
+                + " at " + point, null);
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
         throw fail(Reason.THREW, "hook '" + name + "' failed at " + point + ": " + describe(cause),
