@@ -2,7 +2,6 @@ package org.virthooks.kafka.spool;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,11 +15,12 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.virthooks.kafka.spool.internal.BrokenSegmentException;
-import org.virthooks.kafka.spool.internal.ChannelOpener;
+import org.virthooks.kafka.spool.internal.FileOpener;
 import org.virthooks.kafka.spool.internal.Checkpoint;
 import org.virthooks.kafka.spool.internal.DirectoryLock;
 import org.virthooks.kafka.spool.internal.Frame;
 import org.virthooks.kafka.spool.internal.Segment;
+import org.virthooks.kafka.spool.internal.SegmentGoneException;
 import org.virthooks.kafka.spool.internal.SegmentRecovery;
 
 /**
@@ -50,7 +50,7 @@ public final class SegmentSpool implements Spool {
 
   private final SpoolConfig config;
   private final DropListener onDrop;
-  private final ChannelOpener opener;
+  private final FileOpener opener;
   private final DirectoryLock directoryLock;
   private final Recovery recovery;
   private final long segmentBytes;
@@ -79,7 +79,7 @@ public final class SegmentSpool implements Spool {
   private boolean closed;
   private IOException failure;
 
-  private SegmentSpool(SpoolConfig config, DropListener onDrop, ChannelOpener opener,
+  private SegmentSpool(SpoolConfig config, DropListener onDrop, FileOpener opener,
       DirectoryLock directoryLock, SegmentRecovery recovered) {
     this.config = config;
     this.onDrop = onDrop;
@@ -110,7 +110,7 @@ public final class SegmentSpool implements Spool {
    * @throws IOException when the directory cannot be used, or another spool holds it
    */
   public static SegmentSpool open(SpoolConfig config, DropListener onDrop) throws IOException {
-    return open(config, onDrop, ChannelOpener.DEFAULT);
+    return open(config, onDrop, FileOpener.DEFAULT);
   }
 
   /** Opens a spool that blocks when full; a {@link FullPolicy#DROP_OLDEST} one needs a listener. */
@@ -119,10 +119,10 @@ public final class SegmentSpool implements Spool {
       throw new IllegalArgumentException("a DROP_OLDEST spool needs a DropListener: a loss must "
           + "be reported");
     }
-    return open(config, (from, to, count) -> { }, ChannelOpener.DEFAULT);
+    return open(config, (from, to, count) -> { }, FileOpener.DEFAULT);
   }
 
-  static SegmentSpool open(SpoolConfig config, DropListener onDrop, ChannelOpener opener)
+  static SegmentSpool open(SpoolConfig config, DropListener onDrop, FileOpener opener)
       throws IOException {
     Objects.requireNonNull(onDrop, "onDrop");
     Files.createDirectories(config.directory());
@@ -322,7 +322,7 @@ public final class SegmentSpool implements Spool {
           slice.segment().read(slice.from(), slice.to(), out);
         }
         return out;
-      } catch (ClosedChannelException e) {
+      } catch (SegmentGoneException e) {
         // a drop deleted the segment under the read: read again from the oldest kept
       }
     }
@@ -565,6 +565,7 @@ public final class SegmentSpool implements Spool {
   }
 
   private void force(List<Segment> dirty, boolean directory) throws IOException {
+    // (the committer is never interrupted, so the directory's FileChannel is safe here)
     for (Segment segment : dirty) {
       segment.force();
     }

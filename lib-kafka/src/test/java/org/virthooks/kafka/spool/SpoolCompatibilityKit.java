@@ -238,6 +238,34 @@ public abstract class SpoolCompatibilityKit {
   }
 
   @Test
+  void anInterruptedReaderOrPublisherLeavesTheSpoolWorking() throws Exception {
+    try (Spool spool = open(config().withFsync(true), NO_DROPS)) {
+      append(spool, "a");
+      // a sender shut down with shutdownNow, a publisher's thread interrupted mid-append: the
+      // spool must not close a file under everyone else (as an interruptible channel would)
+      Thread.currentThread().interrupt();
+      try {
+        spool.read(1, 10, 1 << 20);
+      } catch (IOException refused) {
+        // either answer is fine; what follows is the test
+      } finally {
+        Thread.interrupted();
+      }
+      Thread.currentThread().interrupt();
+      try {
+        append(spool, "b");
+      } catch (InterruptedException refused) {
+        // an interrupted publisher may be refused before anything is written
+      } finally {
+        Thread.interrupted();
+      }
+      long c = append(spool, "c");
+      List<String> read = payloads(spool.read(1, 10, 1 << 20));
+      assertThat(read).startsWith("a").endsWith("c").hasSize((int) c);
+    }
+  }
+
+  @Test
   void concurrentAppendersLoseAndRepeatNoSequence() throws Exception {
     int threads = 4;
     int each = 2000;

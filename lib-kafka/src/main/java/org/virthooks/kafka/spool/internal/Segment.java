@@ -1,8 +1,8 @@
 package org.virthooks.kafka.spool.internal;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,26 +19,32 @@ public final class Segment {
 
   private final long base;
   private final Path path;
-  private final FileChannel channel;
+  private final RandomAccessFile file;
+  private final FileOpener opener;
+  /** A second handle for the reader, whose seeks must not race the appenders'; lazily. */
+  private RandomAccessFile readFile;
+  private boolean closed;
   private final IntList offsets;
   private long end;
   private boolean dirty;
 
-  Segment(long base, Path path, FileChannel channel, IntList offsets, long end) {
+  Segment(long base, Path path, RandomAccessFile file, FileOpener opener, IntList offsets,
+      long end) {
     this.base = base;
     this.path = path;
-    this.channel = channel;
+    this.file = file;
+    this.opener = opener;
     this.offsets = offsets;
     this.end = end;
   }
 
   /** Creates an empty segment whose first record will be {@code base}. */
-  public static Segment create(Path directory, long base, ChannelOpener opener)
+  public static Segment create(Path directory, long base, FileOpener opener)
       throws IOException {
     Path path = directory.resolve(fileName(base));
-    FileChannel channel = opener.open(path);
-    channel.truncate(0);
-    return new Segment(base, path, channel, new IntList(), 0);
+    RandomAccessFile file = opener.open(path);
+    file.setLength(0);
+    return new Segment(base, path, file, opener, new IntList(), 0);
   }
 
   /** {@code segment-<base, 20 digits>.log}: names sort in sequence order. */
@@ -67,12 +73,11 @@ public final class Segment {
   public void append(ByteBuffer frame) throws IOException {
     long at = end;
     try {
-      while (frame.hasRemaining()) {
-        channel.write(frame, at + frame.position());
-      }
+      file.seek(at);
+      file.write(frame.array(), 0, frame.limit());
     } catch (IOException e) {
       try {
-        channel.truncate(at);
+        file.setLength(at);
       } catch (IOException cut) {
         e.addSuppressed(cut);
         throw new BrokenSegmentException(path, at, e);
@@ -86,13 +91,13 @@ public final class Segment {
 
   /** Cuts the file after the last good frame, durably: a record is written after the cut. */
   public void cutAfterLastFrame() throws IOException {
-    channel.truncate(end);
-    channel.force(true);
+    file.setLength(end);
+    file.getFD().sync();
   }
 
-  /** Forces what was written to the disk (fdatasync: the file's length included). */
+  /** Forces what was written to the disk (fsync: the file's length included). */
   public void force() throws IOException {
-    channel.force(false);
+    file.getFD().sync();
   }
 
   /** True once, after a write, until {@link #clearDirty()}. */
@@ -137,19 +142,26 @@ public final class Segment {
   }
 
   /**
-   * Reads records {@code from .. to} (inclusive) with positional reads, checking each frame: safe
-   * outside the spool's lock for records already written.
+   * Reads records {@code from .. to} (inclusive), checking each frame: safe outside the spool's
+   * lock for records already written, from one reader thread at a time.
+   *
+   * @throws SegmentGoneException when the segment was deleted (records dropped) meanwhile
    */
   public void read(long from, long to, List<SpoolRecord> into) throws IOException {
     long start = offsetOf(from);
     long stop = offsetOf(to + 1);
-    ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(stop - start));
-    while (buffer.hasRemaining()) {
-      if (channel.read(buffer, start + buffer.position()) < 0) {
-        throw new IOException(path + ": ends before offset " + stop);
+    byte[] bytes = new byte[Math.toIntExact(stop - start)];
+    synchronized (this) {
+      if (closed) {
+        throw new SegmentGoneException(path);
       }
+      if (readFile == null) {
+        readFile = opener.open(path);
+      }
+      readFile.seek(start);
+      readFile.readFully(bytes);
     }
-    byte[] bytes = buffer.array();
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
     int at = 0;
     for (long sequence = from; sequence <= to; sequence++) {
       buffer.position(at);
@@ -168,14 +180,25 @@ public final class Segment {
     }
   }
 
-  /** Closes the channel. */
+  /** Closes the file. */
   public void close() throws IOException {
-    channel.close();
+    RandomAccessFile reading;
+    synchronized (this) {
+      closed = true;
+      reading = readFile;
+    }
+    try {
+      file.close();
+    } finally {
+      if (reading != null) {
+        reading.close();
+      }
+    }
   }
 
-  /** Closes the channel and removes the file. */
+  /** Closes the file and removes it. */
   public void delete() throws IOException {
-    channel.close();
+    close();
     Files.deleteIfExists(path);
   }
 }

@@ -24,7 +24,7 @@ public record SegmentRecovery(List<Segment> segments, long firstKept, long nextS
     Recovery recovery) {
 
   /** Recovers {@code directory}, creating a first segment when there is none to append to. */
-  public static SegmentRecovery open(Path directory, int maxPayload, ChannelOpener opener)
+  public static SegmentRecovery open(Path directory, int maxPayload, FileOpener opener)
       throws IOException {
     Files.deleteIfExists(directory.resolve("checkpoint.tmp"));
     long floor = Checkpoint.read(directory).orElse(1);
@@ -80,7 +80,7 @@ public record SegmentRecovery(List<Segment> segments, long firstKept, long nextS
   }
 
   private static SegmentRecovery settle(Path directory, List<Segment> kept, long checkpointed,
-      long bytesCut, StringBuilder message, ChannelOpener opener) throws IOException {
+      long bytesCut, StringBuilder message, FileOpener opener) throws IOException {
     long floor = checkpointed;
     // segments wholly below the floor hold only acknowledged records
     while (!kept.isEmpty() && kept.get(0).next() <= floor) {
