@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -34,6 +35,7 @@ import org.virthooks.kafka.spool.internal.DirectoryLock;
  */
 public final class SqliteSpool implements Spool {
   private static final int FRAMING = 16;  // counted per record, as the segment log's frame
+  private static final long CHECKPOINT_EVERY = TimeUnit.SECONDS.toNanos(1);
 
   private final SpoolConfig config;
   private final DropListener onDrop;
@@ -56,6 +58,7 @@ public final class SqliteSpool implements Spool {
   private long durable;
   private long heldBytes;
   private long checkpointed;
+  private long lastCheckpoint = System.nanoTime();
   private long pendingSince;
   private final List<long[]> failedRanges = new ArrayList<>();
   private boolean closed;
@@ -373,18 +376,29 @@ public final class SqliteSpool implements Spool {
     try {
       long interval = config.groupCommitInterval().toNanos();
       while (true) {
-        long waited = System.nanoTime() - pendingSince;
+        long now = System.nanoTime();
         if (!queue.isEmpty() && (closed || !config.fsync()
-            || queue.size() >= config.groupCommitRecords() || waited >= interval)) {
+            || queue.size() >= config.groupCommitRecords() || now - pendingSince >= interval)) {
           commit();
-        } else if (checkpointed != firstKept) {
-          checkpoint();
+        } else if (checkpointed != firstKept
+            && (closed || now - lastCheckpoint >= CHECKPOINT_EVERY)) {
+          checkpoint();  // as the segment log: at most once a second, and at close
+          lastCheckpoint = System.nanoTime();
         } else if (closed) {
           return;
-        } else if (!queue.isEmpty()) {
-          work.awaitNanos(interval - waited);
         } else {
-          work.await();
+          long wait = Long.MAX_VALUE;
+          if (!queue.isEmpty()) {
+            wait = interval - (now - pendingSince);
+          }
+          if (checkpointed != firstKept) {
+            wait = Math.min(wait, lastCheckpoint + CHECKPOINT_EVERY - now);
+          }
+          if (wait == Long.MAX_VALUE) {
+            work.await();
+          } else {
+            work.awaitNanos(Math.max(wait, 1));
+          }
         }
       }
     } catch (InterruptedException e) {

@@ -47,6 +47,7 @@ public final class SegmentSpool implements Spool {
   static final int MAX_PAYLOAD = 64 << 20;
   private static final long MAX_SEGMENT = 64L << 20;
   private static final long MIN_SEGMENT = 4096;
+  private static final long CHECKPOINT_EVERY = TimeUnit.SECONDS.toNanos(1);
 
   private final SpoolConfig config;
   private final DropListener onDrop;
@@ -73,6 +74,8 @@ public final class SegmentSpool implements Spool {
   private long durable;
   private long heldBytes;
   private long checkpointed;
+  private long lastCheckpoint = System.nanoTime();
+  private long checkpointNotBefore = lastCheckpoint;
   private int pending;
   private long pendingSince;
   private boolean newSegmentFile;
@@ -440,19 +443,29 @@ public final class SegmentSpool implements Spool {
     try {
       long intervalNanos = config.groupCommitInterval().toNanos();
       while (true) {
-        long waited = System.nanoTime() - pendingSince;
+        long now = System.nanoTime();
         if (pending > 0 && (closed || pending >= config.groupCommitRecords()
-            || waited >= intervalNanos)) {
+            || now - pendingSince >= intervalNanos)) {
           commit();
-        } else if (checkpointed != firstKept) {
+        } else if (checkpointDue(now)) {
           checkpoint();
         } else if (closed) {
           finish();
           return;
-        } else if (pending > 0) {
-          work.awaitNanos(intervalNanos - waited);
         } else {
-          work.await();
+          long wait = Long.MAX_VALUE;
+          if (pending > 0) {
+            wait = intervalNanos - (now - pendingSince);
+          }
+          if (checkpointed != firstKept) {
+            wait = Math.min(wait, Math.max(lastCheckpoint + CHECKPOINT_EVERY - now,
+                checkpointNotBefore - now));
+          }
+          if (wait == Long.MAX_VALUE) {
+            work.await();
+          } else {
+            work.awaitNanos(Math.max(wait, 1));
+          }
         }
       }
     } catch (Throwable e) {
@@ -493,8 +506,21 @@ public final class SegmentSpool implements Spool {
     advanced.signalAll();
   }
 
+  /**
+   * A checkpoint costs two fsyncs, so it is written when a whole segment can be deleted, at
+   * close, and otherwise at most once a second (acknowledged records redelivered after a crash
+   * are that second's at most); it is never due while a failed one waits for its retry.
+   */
+  private boolean checkpointDue(long now) {
+    if (checkpointed == firstKept || now - checkpointNotBefore < 0) {
+      return false;
+    }
+    return closed || (segments.size() > 1 && segments.get(0).next() <= firstKept)
+        || now - lastCheckpoint >= CHECKPOINT_EVERY;
+  }
+
   /** Writes the checkpoint and deletes what it covers; with the lock held, I/O without it. */
-  private void checkpoint() throws InterruptedException {
+  private void checkpoint() {
     long target = firstKept;
     lock.unlock();
     IOException error = null;
@@ -505,6 +531,7 @@ public final class SegmentSpool implements Spool {
     } finally {
       lock.lock();
     }
+    lastCheckpoint = System.nanoTime();
     if (error != null) {
       LOG.warn("spool {}: the checkpoint could not be written{}: {}", config.directory(),
           closed ? "" : " (retrying in 1 s)", error.toString());
@@ -512,7 +539,7 @@ public final class SegmentSpool implements Spool {
         // closing: give up rather than loop; the older checkpoint only means redelivery
         checkpointed = target;
       } else {
-        work.await(1, TimeUnit.SECONDS);
+        checkpointNotBefore = lastCheckpoint + CHECKPOINT_EVERY;
       }
       return;
     }

@@ -3,8 +3,10 @@ package org.virthooks.kafka.spool.internal;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.virthooks.kafka.spool.SpoolRecord;
 
@@ -23,6 +25,8 @@ public final class Segment {
   private final FileOpener opener;
   /** A second handle for the reader, whose seeks must not race the appenders'; lazily. */
   private RandomAccessFile readFile;
+  /** fdatasync needs a channel; this one is the committer's alone, a thread never interrupted. */
+  private FileChannel syncChannel;
   private boolean closed;
   private final IntList offsets;
   private long end;
@@ -95,9 +99,15 @@ public final class Segment {
     file.getFD().sync();
   }
 
-  /** Forces what was written to the disk (fsync: the file's length included). */
+  /**
+   * Forces what was written to the disk (fdatasync: the data and the file's length, not its
+   * times). Called only from the committer thread.
+   */
   public void force() throws IOException {
-    file.getFD().sync();
+    if (syncChannel == null) {
+      syncChannel = FileChannel.open(path, StandardOpenOption.WRITE);
+    }
+    syncChannel.force(false);
   }
 
   /** True once, after a write, until {@link #clearDirty()}. */
@@ -187,9 +197,7 @@ public final class Segment {
       closed = true;
       reading = readFile;
     }
-    try {
-      file.close();
-    } finally {
+    try (RandomAccessFile writing = file; FileChannel syncing = syncChannel) {
       if (reading != null) {
         reading.close();
       }
