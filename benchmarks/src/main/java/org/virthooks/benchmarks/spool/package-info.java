@@ -1,0 +1,2 @@
+/** The spool comparison: an SQLite spool for it, and the harness that measures both. */
+package org.virthooks.benchmarks.spool;
