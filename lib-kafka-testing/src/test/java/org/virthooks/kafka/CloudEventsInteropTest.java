@@ -119,9 +119,12 @@ class CloudEventsInteropTest {
     }
   }
 
-  private static long sequenceOf(ContentMode mode, ConsumerRecord<byte[], byte[]> r)
-      throws Exception {
-    return mode == ContentMode.BINARY ? Topics.sequence(r)
-        : Long.parseLong(JSON.readTree(r.value()).get("sequence").asText());
+  private static long sequenceOf(ContentMode mode, ConsumerRecord<byte[], byte[]> r) {
+    try {
+      return mode == ContentMode.BINARY ? Topics.sequence(r)
+          : Long.parseLong(JSON.readTree(r.value()).get("sequence").asText());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

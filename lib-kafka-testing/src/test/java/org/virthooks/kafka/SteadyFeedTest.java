@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,7 @@ class SteadyFeedTest {
   void everyEventOfALibvirtFeedArrivesOnceInOrderPerDomain() throws Exception {
     String servers = KAFKA.broker().bootstrapServers();
     KAFKA.broker().createTopic("feed", 3);
-    List<VirtEvent> published = Collections.synchronizedList(new ArrayList<>());
+    List<VirtEvent> published = new CopyOnWriteArrayList<>();
     try (KafkaEventSink sink = KafkaEventSink.builder().bootstrapServers(servers).topic("feed")
              .hostId("hv-01").spool(SpoolConfig.defaults(spoolDir)).build().start();
          EventDispatcher events = EventDispatcher.create()) {

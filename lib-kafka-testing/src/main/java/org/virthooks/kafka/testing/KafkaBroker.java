@@ -276,12 +276,21 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  /** A random cluster id in Kafka's form: a UUID's 16 bytes in URL-safe base64, unpadded. */
+  /**
+   * A random cluster id in Kafka's form: a UUID's 16 bytes in URL-safe base64, unpadded; never
+   * one starting with '-', which the storage tool would read as an option (Kafka's own
+   * {@code Uuid.randomUuid} skips those too).
+   */
   private static String clusterId() {
-    UUID u = UUID.randomUUID();
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
-    b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    while (true) {
+      UUID u = UUID.randomUUID();
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+      b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+      String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+      if (!id.startsWith("-")) {
+        return id;
+      }
+    }
   }
 
   private List<String> javaCommand(String mainClass) {
@@ -290,6 +299,9 @@ public final class KafkaBroker implements AutoCloseable {
     cmd.addAll(jvmOptions);
     cmd.add("-Djava.awt.headless=true");
     cmd.add("-Djava.net.preferIPv4Stack=true");
+    // the broker's own log goes to its file at info, whatever the tests' logging is set to
+    cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+    cmd.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
     cmd.add("-cp");
     cmd.add(classPath);
     cmd.add(mainClass);
@@ -311,12 +323,11 @@ public final class KafkaBroker implements AutoCloseable {
         entries.addAll(manifestClassPath(Paths.get(e)));
       }
     }
-    String cp = String.join(File.pathSeparator, entries);
-    if (Stream.of(cp.split(File.pathSeparator)).noneMatch(e -> e.contains("kafka_2.13"))) {
-      throw new IllegalStateException("no kafka_2.13 jar on the class path: depend on "
+    if (KafkaBroker.class.getClassLoader().getResource("kafka/Kafka.class") == null) {
+      throw new IllegalStateException("no Kafka broker on the class path: depend on "
           + "org.apache.kafka:kafka_2.13 (virthooks-kafka-testing brings it at runtime)");
     }
-    return cp;
+    return String.join(File.pathSeparator, entries);
   }
 
   private static List<String> manifestClassPath(Path jar) {
