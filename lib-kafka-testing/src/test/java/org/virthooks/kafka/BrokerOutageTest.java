@@ -32,7 +32,7 @@ class BrokerOutageTest {
 
   private static final int RATE = 200;
   private static final Duration OUTAGE = Duration.ofSeconds(25);
-  private static final int EVENTS = RATE * 40;
+  private static final int EVENTS = RATE * 35;
 
   @TempDir
   Path spoolDir;
