@@ -1,0 +1,309 @@
+package org.virthooks.benchmarks.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.virthooks.core.DomainEvent;
+import org.virthooks.core.DomainRef;
+import org.virthooks.core.EventStamper;
+import org.virthooks.core.SourceId;
+import org.virthooks.core.VirtEvent;
+import org.virthooks.kafka.ContentMode;
+import org.virthooks.kafka.KafkaEventSink;
+import org.virthooks.kafka.internal.SpooledEvent;
+import org.virthooks.kafka.spool.SpoolConfig;
+import org.virthooks.kafka.testing.KafkaBroker;
+
+/**
+ * Fleet delivery side by side on one local broker that this harness starts ({@link KafkaBroker}):
+ * throughput of the sink (durable spool, {@code acks=all}) against a bare kafka-clients producer
+ * sending the same bytes with the same settings; latency from {@code publish} to a consumer's
+ * receipt at a steady 1,000 events/s; the cost of {@code publish} on the publishing thread. Not
+ * JMH: the figures are rates and latencies of a whole pipeline with a broker in another process.
+ *
+ * <p>Arguments: {@code --quick} (fewer events), {@code --events N}, {@code --publishers N}.
+ */
+public final class KafkaReport {
+  private static final Pattern T0 = Pattern.compile("\"t0\":\"(\\d+)\"");
+  private static final int DOMAINS = 64;
+
+  private KafkaReport() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = Arrays.asList(args).contains("--quick");
+    int events = intArg(args, "--events", quick ? 50_000 : 200_000);
+    int publishers = intArg(args, "--publishers", 8);
+    int latencySeconds = quick ? 10 : 30;
+    System.out.printf(Locale.ROOT, "starting a local broker (cores: %d)%n",
+        Runtime.getRuntime().availableProcessors());
+    try (KafkaBroker broker = KafkaBroker.builder()
+        .jvmOptions(List.of("-Xms512m", "-Xmx1g", "-XX:+UseG1GC")).start()) {
+      broker.createTopic("bare", 3);
+      broker.createTopic("sink", 3);
+      broker.createTopic("latency", 3);
+      Path tmp = Files.createTempDirectory("virthooks-kafka-bench-");
+      try {
+        List<byte[]> stored = storedEvents(events);
+        // warm both paths up (JIT, connections, topic metadata) before either is timed
+        bare(broker, "bare", stored.subList(0, Math.min(20_000, events)));
+        sink(broker, "sink", tmp.resolve("warm"), Math.min(20_000, events), publishers);
+
+        double bareRate = bare(broker, "bare", stored);
+        SinkRun s = sink(broker, "sink", tmp.resolve("spool"), events, publishers);
+        Latency l = latency(broker, tmp.resolve("latency"), latencySeconds, publishers);
+
+        System.out.println();
+        System.out.println("| measure | result | target |");
+        System.out.println("|---|---|---|");
+        System.out.printf(Locale.ROOT, "| bare producer, acks=all, idempotent | %,.0f ev/s | |%n",
+            bareRate);
+        System.out.printf(Locale.ROOT, "| sink, durable spool (fsync), acks=all, %d publishers "
+            + "| %,.0f ev/s (%.0f%% of bare) | >= 20,000 ev/s, >= 50%% of bare |%n", publishers,
+            s.rate, 100 * s.rate / bareRate);
+        System.out.printf(Locale.ROOT, "| publish (append) during that run, p50 / p99 "
+            + "| %.3f / %.3f ms | |%n", s.appendP50, s.appendP99);
+        System.out.printf(Locale.ROOT, "| publish -> consumer at 1,000 ev/s (%d publishers), "
+            + "p50 / p99 / max | %.1f / %.1f / %.1f ms | p99 <= 100 ms |%n", publishers, l.p50,
+            l.p99, l.max);
+        System.out.printf(Locale.ROOT, "| publish (append) at 1,000 ev/s, p50 / p99 "
+            + "| %.3f / %.3f ms | |%n", l.appendP50, l.appendP99);
+        System.out.printf(Locale.ROOT, "(%d events per throughput run; latency run %d s, %d "
+            + "events received)%n", events, latencySeconds, l.count);
+      } finally {
+        deleteTree(tmp);
+      }
+    }
+  }
+
+  /** The events as the sink spools them, so that the bare producer sends the same bytes. */
+  private static List<byte[]> storedEvents(int n) {
+    List<VirtEvent> events = events(n);
+    List<byte[]> out = new ArrayList<>(n);
+    for (VirtEvent e : events) {
+      out.add(SpooledEvent.encode(e, "bench", "0123456789abcdef", ContentMode.BINARY,
+          System.currentTimeMillis()));
+    }
+    return out;
+  }
+
+  private static List<VirtEvent> events(int n) {
+    EventStamper stamper = new EventStamper(SourceId.of("libvirt", "qemu:///system"));
+    List<DomainRef> domains = domains();
+    List<VirtEvent> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(DomainEvent.of(stamper.next("LIFECYCLE/STARTED/BOOTED"), domains.get(i % DOMAINS),
+          DomainEvent.Kind.STARTED, "BOOTED"));
+    }
+    return out;
+  }
+
+  private static List<DomainRef> domains() {
+    List<DomainRef> d = new ArrayList<>();
+    for (int i = 0; i < DOMAINS; i++) {
+      d.add(DomainRef.of("vm-" + i).withId(i + 1).withUuid(UUID.nameUUIDFromBytes(
+          ("vm-" + i).getBytes(StandardCharsets.UTF_8))));
+    }
+    return d;
+  }
+
+  /** Settings both paths share: the sink's defaults, repeated for the bare producer. */
+  private static Map<String, Object> producerConfig(KafkaBroker broker) {
+    Map<String, Object> c = new HashMap<>();
+    c.put("bootstrap.servers", broker.bootstrapServers());
+    c.put("acks", "all");
+    c.put("enable.idempotence", true);
+    c.put("linger.ms", 5);
+    c.put("delivery.timeout.ms", 30_000);
+    c.put("request.timeout.ms", 10_000);
+    return c;
+  }
+
+  private static double bare(KafkaBroker broker, String topic, List<byte[]> stored)
+      throws InterruptedException {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(stored.size());
+    for (int i = 0; i < stored.size(); i++) {
+      records.add(SpooledEvent.decode(stored.get(i)).toRecord(topic, i + 1));
+    }
+    CountDownLatch done = new CountDownLatch(records.size());
+    AtomicLong failed = new AtomicLong();
+    long t0;
+    long t1;
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerConfig(broker),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      t0 = System.nanoTime();
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        p.send(r, (m, e) -> {
+          if (e != null) {
+            failed.incrementAndGet();
+          }
+          done.countDown();
+        });
+      }
+      done.await();
+      t1 = System.nanoTime();
+    }
+    if (failed.get() > 0) {
+      throw new IllegalStateException(failed + " bare sends failed");
+    }
+    return records.size() / ((t1 - t0) / 1e9);
+  }
+
+  private record SinkRun(double rate, double appendP50, double appendP99) {}
+
+  private static SinkRun sink(KafkaBroker broker, String topic, Path dir, int n, int publishers)
+      throws Exception {
+    List<VirtEvent> events = events(n);
+    long[] appendNanos = new long[n];
+    try (KafkaEventSink sink = KafkaEventSink.builder().bootstrapServers(broker.bootstrapServers())
+        .topic(topic).hostId("bench").spool(SpoolConfig.defaults(dir)).build().start()) {
+      long t0 = System.nanoTime();
+      List<Thread> threads = new ArrayList<>();
+      for (int p = 0; p < publishers; p++) {
+        int first = p;
+        Thread t = new Thread(() -> {
+          // each publisher keeps per-domain order for its own share: domains are split by thread
+          for (int i = first; i < n; i += publishers) {
+            long a = System.nanoTime();
+            sink.publish(events.get(i));
+            appendNanos[i] = System.nanoTime() - a;
+          }
+        }, "bench-publisher-" + p);
+        t.start();
+        threads.add(t);
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      while (sink.acknowledged() < n) {
+        Thread.sleep(1);
+      }
+      long t1 = System.nanoTime();
+      return new SinkRun(n / ((t1 - t0) / 1e9), percentile(appendNanos, 50) / 1e6,
+          percentile(appendNanos, 99) / 1e6);
+    }
+  }
+
+  private record Latency(double p50, double p99, double max, double appendP50, double appendP99,
+      int count) {}
+
+  /** 1,000 events/s for {@code seconds}; each event carries its publish time in an attribute. */
+  private static Latency latency(KafkaBroker broker, Path dir, int seconds, int publishers)
+      throws Exception {
+    int n = seconds * 1_000;
+    long[] latency = new long[n];
+    long[] append = new long[n];
+    List<EventStamper> stampers = new ArrayList<>();
+    for (int p = 0; p < publishers; p++) {
+      stampers.add(new EventStamper(SourceId.of("libvirt", "qemu:///system?thread=" + p)));
+    }
+    List<DomainRef> domains = domains();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+        broker.bootstrapServers(), "fetch.max.wait.ms", "5"), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+         KafkaEventSink sink = KafkaEventSink.builder()
+             .bootstrapServers(broker.bootstrapServers()).topic("latency").hostId("bench")
+             .spool(SpoolConfig.defaults(dir)).build().start()) {
+      List<TopicPartition> parts = new ArrayList<>();
+      consumer.partitionsFor("latency").forEach(p -> parts.add(new TopicPartition("latency",
+          p.partition())));
+      consumer.assign(parts);
+      consumer.seekToEnd(parts);
+      parts.forEach(consumer::position);
+      int[] received = {0};
+      Thread reader = new Thread(() -> {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 60);
+        while (received[0] < n && System.nanoTime() < deadline) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+            long now = System.nanoTime();
+            Matcher m = T0.matcher(new String(r.value(), StandardCharsets.UTF_8));
+            if (m.find() && received[0] < n) {
+              latency[received[0]++] = now - Long.parseLong(m.group(1));
+            }
+          }
+        }
+      }, "bench-consumer");
+      reader.start();
+      // a durable append waits for its group commit (an fsync, milliseconds on these disks), so
+      // one thread alone cannot offer 1,000 events/s: the rate is split over the publishers, as
+      // a host's feeds would publish from several threads
+      List<Thread> threads = new ArrayList<>();
+      for (int p = 0; p < publishers; p++) {
+        int first = p;
+        Thread t = new Thread(() -> {
+          long interval = TimeUnit.MILLISECONDS.toNanos(1) * publishers;
+          long next = System.nanoTime() + first * TimeUnit.MILLISECONDS.toNanos(1);
+          for (int i = first; i < n; i += publishers) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+              LockSupport.parkNanos(wait);
+            }
+            next += interval;
+            long a = System.nanoTime();
+            sink.publish(DomainEvent.of(stampers.get(first).next("LIFECYCLE/STARTED/BOOTED",
+                Map.of("t0", Long.toString(a))), domains.get(i % DOMAINS),
+                DomainEvent.Kind.STARTED, "BOOTED"));
+            append[i] = System.nanoTime() - a;
+          }
+        }, "bench-latency-" + p);
+        t.start();
+        threads.add(t);
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      reader.join();
+      long[] got = Arrays.copyOf(latency, received[0]);
+      return new Latency(percentile(got, 50) / 1e6, percentile(got, 99) / 1e6,
+          percentile(got, 100) / 1e6, percentile(append, 50) / 1e6, percentile(append, 99) / 1e6,
+          received[0]);
+    }
+  }
+
+  private static long percentile(long[] values, double p) {
+    if (values.length == 0) {
+      return 0;
+    }
+    long[] s = values.clone();
+    Arrays.sort(s);
+    int i = (int) Math.ceil(p / 100 * s.length) - 1;
+    return s[Math.max(0, Math.min(s.length - 1, i))];
+  }
+
+  private static int intArg(String[] args, String name, int dflt) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return dflt;
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) paths.sorted((a, b) -> b.compareTo(a))::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
