@@ -25,6 +25,7 @@ import org.virthooks.core.json.EventJson;
 import org.virthooks.core.relay.RelayServer;
 import org.virthooks.core.script.EventScript;
 import org.virthooks.core.script.EventScriptConfig;
+import org.virthooks.kafka.ContentMode;
 import org.virthooks.kafka.KafkaEventSink;
 import org.virthooks.kafka.spool.FullPolicy;
 import org.virthooks.kafka.spool.SpoolConfig;
@@ -105,13 +106,16 @@ final class Agent implements AutoCloseable {
           .withFullPolicy(config.spoolPolicy().equals("drop-oldest") ? FullPolicy.DROP_OLDEST
               : FullPolicy.BLOCK)
           .withFsync(config.spoolFsync());
-      kafka = KafkaEventSink.builder(config.kafkaBootstrap().get(), config.kafkaTopic())
+      kafka = KafkaEventSink.builder()
+          .bootstrapServers(config.kafkaBootstrap().get())
+          .topic(config.kafkaTopic())
           .hostId(config.hostId())
           .spool(spool)
-          .structured(config.kafkaStructured())
+          .contentMode(config.kafkaStructured() ? ContentMode.STRUCTURED : ContentMode.BINARY)
           .clientProperties(config.kafkaClient())
-          .drainGrace(config.shutdownGrace())
-          .build();
+          .closeGrace(config.shutdownGrace())
+          .build()
+          .start();
       // closed after the dispatcher: whatever the dispatcher still delivers is spooled first
       opened.addLast(kafka);
       events.on(VirtEvent.class, kafka::publish);
@@ -123,9 +127,13 @@ final class Agent implements AutoCloseable {
       // a slow reader of the lines must never hold up a feed: the lines have a queue of their own
       events.subscribe(VirtEvent.class).name("json-lines").async(65_536, OverflowPolicy.BLOCK)
           .register(e -> {
-            w.write(EventJson.toJson(e));
-            w.write('\n');
-            w.flush();
+            try {
+              w.write(EventJson.toJson(e));
+              w.write('\n');
+              w.flush();
+            } catch (IOException failed) {
+              throw new java.io.UncheckedIOException(failed);
+            }
           });
     }
     if (config.metricsPort().isPresent()) {

@@ -80,7 +80,7 @@ public record AgentConfig(
       if (!m.matches()) {
         throw new ConfigException(key, value, "expected HOST or HOST:PORT");
       }
-      int port = m.group(2) == null ? LDM_DEFAULT_PORT : port(key, value, m.group(2));
+      int port = m.group(2) == null ? LDM_DEFAULT_PORT : AgentConfig.port(key, value, m.group(2));
       return new LdmHost(m.group(1), port);
     }
 
