@@ -101,21 +101,7 @@ final class Agent implements AutoCloseable {
     events = EventDispatcher.create();
     opened.push(events);
     if (config.kafkaBootstrap().isPresent()) {
-      SpoolConfig spool = SpoolConfig.defaults(config.spoolDir())
-          .withMaxBytes(config.spoolMaxBytes())
-          .withFullPolicy(config.spoolPolicy().equals("drop-oldest") ? FullPolicy.DROP_OLDEST
-              : FullPolicy.BLOCK)
-          .withFsync(config.spoolFsync());
-      kafka = KafkaEventSink.builder()
-          .bootstrapServers(config.kafkaBootstrap().get())
-          .topic(config.kafkaTopic())
-          .hostId(config.hostId())
-          .spool(spool)
-          .contentMode(config.kafkaStructured() ? ContentMode.STRUCTURED : ContentMode.BINARY)
-          .clientProperties(config.kafkaClient())
-          .closeGrace(config.shutdownGrace())
-          .build()
-          .start();
+      kafka = kafkaSink(config);
       // closed after the dispatcher: whatever the dispatcher still delivers is spooled first
       opened.addLast(kafka);
       events.on(VirtEvent.class, kafka::publish);
@@ -162,6 +148,25 @@ final class Agent implements AutoCloseable {
     if (config.relaySocket().isPresent()) {
       startRelay(config.relaySocket().get());
     }
+  }
+
+  /** The agent's Kafka sink for {@code config}, started (also the fleet demo's). */
+  static KafkaEventSink kafkaSink(AgentConfig config) throws IOException {
+    SpoolConfig spool = SpoolConfig.defaults(config.spoolDir())
+        .withMaxBytes(config.spoolMaxBytes())
+        .withFullPolicy(config.spoolPolicy().equals("drop-oldest") ? FullPolicy.DROP_OLDEST
+            : FullPolicy.BLOCK)
+        .withFsync(config.spoolFsync());
+    return KafkaEventSink.builder()
+        .bootstrapServers(config.kafkaBootstrap().orElseThrow())
+        .topic(config.kafkaTopic())
+        .hostId(config.hostId())
+        .spool(spool)
+        .contentMode(config.kafkaStructured() ? ContentMode.STRUCTURED : ContentMode.BINARY)
+        .clientProperties(config.kafkaClient())
+        .closeGrace(config.shutdownGrace())
+        .build()
+        .start();
   }
 
   private void startFeed(EventFeed feed) {
