@@ -26,6 +26,7 @@ import org.virthooks.core.SourceEvent;
 import org.virthooks.core.SourceId;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.core.feed.Backoff;
+import org.virthooks.kafka.internal.LossLedger;
 import org.virthooks.kafka.internal.Sender;
 import org.virthooks.kafka.internal.SpooledEvent;
 import org.virthooks.kafka.spool.FullPolicy;
@@ -55,8 +56,10 @@ import org.virthooks.kafka.spool.SpoolConfig;
  * <p>Under {@link FullPolicy#DROP_OLDEST} a full spool drops its oldest records and the sink
  * appends a {@link SourceEvent} of kind {@link SourceEvent.Kind#EVENTS_DROPPED} (source
  * {@code kafka-sink:<host id>}, attributes {@code count}, {@code fromSequence},
- * {@code toSequence}: spool sequences, the {@code sequence} extension of the records). A record
- * dropped while in flight may still arrive, so the marker is an upper bound of the loss.
+ * {@code toSequence} and {@code ranges} ({@code 1-11,15-22}): spool sequences, the
+ * {@code sequence} extension of the records). A marker that is itself dropped has its loss
+ * reported again by the next, so the markers that arrive account for every dropped record. A
+ * record dropped while in flight may still arrive, so the markers are an upper bound of the loss.
  * Thread-safe: any thread may publish.
  */
 public final class KafkaEventSink implements EventSink, AutoCloseable {
@@ -68,6 +71,7 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaEventSink.class);
   private static final Pattern HOST_ID = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})");
   private static final ThreadLocal<ArrayDeque<long[]>> NESTED_DROPS = new ThreadLocal<>();
+  private static final long DROP_LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
   private final String topic;
   private final String hostId;
@@ -80,6 +84,9 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
   private final AtomicLong published = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong appendFailures = new AtomicLong();
+  private final AtomicLong droppedUnlogged = new AtomicLong();
+  private final LossLedger losses = new LossLedger();
+  private final AtomicLong lastDropLog = new AtomicLong();
   private final Object lifecycle = new Object();
   private volatile boolean started;
   private volatile boolean closed;
@@ -145,11 +152,11 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     published.incrementAndGet();
   }
 
-  private void append(VirtEvent event) {
+  private long append(VirtEvent event) {
     byte[] stored = SpooledEvent.encode(event, hostId, incarnation, mode,
         System.currentTimeMillis());
     try {
-      spool.append(stored);
+      return spool.append(stored);
     } catch (IOException e) {
       appendFailures.incrementAndGet();
       throw new UncheckedIOException("event not spooled: " + e.getMessage(), e);
@@ -163,6 +170,8 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
   /**
    * The spool's drop listener: append a marker. Appending it may drop again, on this thread; such
    * a nested drop is queued and marked once the outer append returns, so markers never recurse.
+   * The ledger's lock is held across the marker's append so that no other thread's drop can take
+   * the marker before the ledger knows its sequence.
    */
   private void onDropped(long fromSequence, long toSequence, long count) {
     dropped.addAndGet(count);
@@ -177,12 +186,16 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     try {
       long[] d;
       while ((d = queue.poll()) != null) {
-        LOG.warn("Kafka spool full: {} events dropped (spool sequences {}..{})", d[2], d[0], d[1]);
-        try {
-          append(lossMarker(d[0], d[1], d[2]));
-        } catch (UncheckedIOException e) {
-          LOG.error("the loss marker for spool sequences {}..{} could not be spooled: {}", d[0],
-              d[1], e.getMessage());
+        logDrop(d[0], d[1], d[2]);
+        synchronized (losses) {
+          losses.delivered(sender.acknowledgedThrough());
+          LossLedger.Loss loss = losses.dropped(d[0], d[1], d[2]);
+          try {
+            losses.marked(append(lossMarker(loss)), loss);
+          } catch (UncheckedIOException e) {
+            LOG.error("the loss marker for spool sequences {} could not be spooled: {}",
+                loss.rangesText(), e.getMessage());
+          }
         }
       }
     } finally {
@@ -190,15 +203,30 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     }
   }
 
-  private SourceEvent lossMarker(long fromSequence, long toSequence, long count) {
+  /** A warning at the first drop, then at most one every 10 s with what was dropped since. */
+  private void logDrop(long fromSequence, long toSequence, long count) {
+    long since = droppedUnlogged.addAndGet(count);
+    long now = System.nanoTime();
+    long last = lastDropLog.get();
+    if ((last == 0 || now - last >= DROP_LOG_EVERY_NANOS) && lastDropLog.compareAndSet(last,
+        now == 0 ? 1 : now)) {
+      droppedUnlogged.addAndGet(-since);
+      LOG.warn("Kafka spool full (DROP_OLDEST): {} events dropped, the last spool sequences "
+          + "{}..{}; each drop is marked by an events-dropped event", since, fromSequence,
+          toSequence);
+    }
+  }
+
+  private SourceEvent lossMarker(LossLedger.Loss loss) {
     Map<String, String> attributes = new LinkedHashMap<>();
-    attributes.put("count", Long.toString(count));
-    attributes.put("fromSequence", Long.toString(fromSequence));
-    attributes.put("toSequence", Long.toString(toSequence));
+    attributes.put("count", Long.toString(loss.count()));
+    attributes.put("fromSequence", Long.toString(loss.from()));
+    attributes.put("toSequence", Long.toString(loss.to()));
+    attributes.put("ranges", loss.rangesText());
     return SourceEvent.of(markers.next(DROPPED_ACTION, attributes),
         SourceEvent.Kind.EVENTS_DROPPED, String.format(Locale.ROOT,
             "the Kafka spool was full (policy DROP_OLDEST): %d events dropped, spool sequences "
-                + "%d..%d", count, fromSequence, toSequence));
+                + "%s", loss.count(), loss.rangesText()));
   }
 
   /**

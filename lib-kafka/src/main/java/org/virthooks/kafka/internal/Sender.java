@@ -65,7 +65,7 @@ public final class Sender implements Runnable {
   private Producer<byte[], byte[]> producer;
   private long highestSent;
   private long next;
-  private long ackedTo;
+  private volatile long ackedTo;
   private long lastAckNanos = System.nanoTime();
   private int failuresInARow;
 
@@ -290,6 +290,11 @@ public final class Sender implements Runnable {
   /** Records the broker confirmed, in the acknowledged prefix. */
   public long acknowledged() {
     return acknowledged.get();
+  }
+
+  /** The highest spool sequence confirmed with all before it; 0 before the first. */
+  public long acknowledgedThrough() {
+    return ackedTo;
   }
 
   /** Records the broker can never take (too large, invalid): logged and skipped. */

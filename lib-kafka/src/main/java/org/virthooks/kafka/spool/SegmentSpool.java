@@ -1,0 +1,639 @@
+package org.virthooks.kafka.spool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.virthooks.kafka.spool.internal.BrokenSegmentException;
+import org.virthooks.kafka.spool.internal.ChannelOpener;
+import org.virthooks.kafka.spool.internal.Checkpoint;
+import org.virthooks.kafka.spool.internal.DirectoryLock;
+import org.virthooks.kafka.spool.internal.Frame;
+import org.virthooks.kafka.spool.internal.Segment;
+import org.virthooks.kafka.spool.internal.SegmentRecovery;
+
+/**
+ * The {@link Spool}: a log of segment files, records framed as length + CRC32C + sequence +
+ * payload, made durable by group commit, with the acknowledged watermark in an atomically
+ * replaced checkpoint.
+ *
+ * <p>Appenders write their frame under one lock (a positional write into the page cache) and,
+ * with fsync on, wait for the committer thread ({@code virthooks-spool-commit}), which forces
+ * every written segment once per group (at most {@link SpoolConfig#groupCommitRecords()} appends,
+ * or once the oldest has waited {@link SpoolConfig#groupCommitInterval()}) and then answers them
+ * all. The same thread writes the checkpoint after acknowledgements and deletes segments whose
+ * records are all below it, so neither an fsync nor a delete ever runs on the reader's or an
+ * appender's thread. Reads see only records already durable, so a record the sender has seen
+ * can never be cut by a crash and its sequence given to another.
+ *
+ * <p>A spool is given its {@link DropListener} when it is opened
+ * ({@link #open(SpoolConfig, DropListener)}): under {@link FullPolicy#DROP_OLDEST} a loss is
+ * reported from the first append that causes it, so the listener must exist before any append.
+ */
+public final class SegmentSpool implements Spool {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentSpool.class);
+  /** The largest payload: segment offsets are ints, and a segment holds at least one record. */
+  static final int MAX_PAYLOAD = 64 << 20;
+  private static final long MAX_SEGMENT = 64L << 20;
+  private static final long MIN_SEGMENT = 4096;
+
+  private final SpoolConfig config;
+  private final DropListener onDrop;
+  private final ChannelOpener opener;
+  private final DirectoryLock directoryLock;
+  private final Recovery recovery;
+  private final long segmentBytes;
+  private final long dropSlack;
+  private final int maxPayload;
+  private final Thread committer;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Durable records moved on, or the spool closed or failed. */
+  private final Condition advanced = lock.newCondition();
+  /** Room was made (an acknowledgement), or the spool closed. */
+  private final Condition room = lock.newCondition();
+  /** The committer has work: a group to commit, a checkpoint to write, a close. */
+  private final Condition work = lock.newCondition();
+
+  // guarded by lock
+  private final List<Segment> segments;
+  private long nextSequence;
+  private long firstKept;
+  private long durable;
+  private long heldBytes;
+  private long checkpointed;
+  private int pending;
+  private long pendingSince;
+  private boolean newSegmentFile;
+  private boolean closed;
+  private IOException failure;
+
+  private SegmentSpool(SpoolConfig config, DropListener onDrop, ChannelOpener opener,
+      DirectoryLock directoryLock, SegmentRecovery recovered) {
+    this.config = config;
+    this.onDrop = onDrop;
+    this.opener = opener;
+    this.directoryLock = directoryLock;
+    this.recovery = recovered.recovery();
+    // a segment is an eighth of the bound (so acknowledged data is deleted in steps of that),
+    // at most 64 MiB
+    this.segmentBytes = Math.max(MIN_SEGMENT, Math.min(MAX_SEGMENT, config.maxBytes() / 8));
+    // DROP_OLDEST frees a little more than the append needs, so that the loss marker the
+    // listener appends finds room instead of dropping again, and drops come in batches
+    this.dropSlack = Math.max(4096, config.maxBytes() / 64);
+    this.maxPayload = (int) Math.min(MAX_PAYLOAD, config.maxBytes() - Frame.HEADER);
+    this.segments = new ArrayList<>(recovered.segments());
+    this.nextSequence = recovered.nextSequence();
+    this.firstKept = recovered.firstKept();
+    this.durable = nextSequence - 1;
+    this.checkpointed = firstKept;
+    this.heldBytes = bytesBetween(firstKept, nextSequence);
+    this.committer = new Thread(this::runCommitter, "virthooks-spool-commit");
+    committer.setDaemon(true);
+  }
+
+  /**
+   * Opens (creating, or recovering after a crash) the spool in {@code config.directory()};
+   * {@code onDrop} is told of every loss under {@link FullPolicy#DROP_OLDEST}.
+   *
+   * @throws IOException when the directory cannot be used, or another spool holds it
+   */
+  public static SegmentSpool open(SpoolConfig config, DropListener onDrop) throws IOException {
+    return open(config, onDrop, ChannelOpener.DEFAULT);
+  }
+
+  /** Opens a spool that blocks when full; a {@link FullPolicy#DROP_OLDEST} one needs a listener. */
+  public static SegmentSpool open(SpoolConfig config) throws IOException {
+    if (config.fullPolicy() == FullPolicy.DROP_OLDEST) {
+      throw new IllegalArgumentException("a DROP_OLDEST spool needs a DropListener: a loss must "
+          + "be reported");
+    }
+    return open(config, (from, to, count) -> { }, ChannelOpener.DEFAULT);
+  }
+
+  static SegmentSpool open(SpoolConfig config, DropListener onDrop, ChannelOpener opener)
+      throws IOException {
+    Objects.requireNonNull(onDrop, "onDrop");
+    Files.createDirectories(config.directory());
+    DirectoryLock directoryLock = DirectoryLock.acquire(config.directory());
+    SegmentSpool spool;
+    try {
+      int maxPayload = (int) Math.min(MAX_PAYLOAD, config.maxBytes() - Frame.HEADER);
+      SegmentRecovery recovered = SegmentRecovery.open(config.directory(), maxPayload, opener);
+      spool = new SegmentSpool(config, onDrop, opener, directoryLock, recovered);
+    } catch (IOException | RuntimeException e) {
+      directoryLock.close();
+      throw e;
+    }
+    if (!spool.recovery.isClean()) {
+      LOG.warn("spool {}: {}", config.directory(), spool.recovery.message());
+    }
+    spool.committer.start();
+    return spool;
+  }
+
+  @Override
+  public long append(byte[] record) throws IOException, InterruptedException {
+    Objects.requireNonNull(record, "record");
+    if (record.length > maxPayload) {
+      throw new SpoolFullException("a record of " + record.length + " bytes exceeds the spool's "
+          + "largest (" + maxPayload + " bytes)");
+    }
+    ByteBuffer frame = Frame.encode(0, record);
+    long sequence;
+    Drop drop = null;
+    lock.lockInterruptibly();
+    try {
+      checkUsable();
+      if (heldBytes + frame.limit() > config.maxBytes()) {
+        if (config.fullPolicy() == FullPolicy.BLOCK) {
+          awaitRoom(frame.limit());
+        } else {
+          drop = dropOldest(frame.limit());
+        }
+      }
+      sequence = nextSequence;
+      frame.putLong(8, sequence).putInt(4, Frame.checksum(record.length, sequence, record, 0));
+      write(frame);
+      nextSequence++;
+      heldBytes += frame.limit();
+      if (config.fsync()) {
+        if (pending++ == 0) {
+          pendingSince = System.nanoTime();
+          work.signal();
+        } else if (pending == config.groupCommitRecords()) {
+          work.signal();
+        }
+      } else {
+        durable = sequence;
+        advanced.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (drop != null) {
+      report(drop);
+    }
+    if (config.fsync()) {
+      awaitDurable(sequence);
+    }
+    return sequence;
+  }
+
+  private void write(ByteBuffer frame) throws IOException {
+    Segment active = segments.get(segments.size() - 1);
+    if (active.count() > 0 && active.size() + frame.limit() > segmentBytes) {
+      active = Segment.create(config.directory(), nextSequence, opener);
+      segments.add(active);
+      newSegmentFile = true;
+    }
+    try {
+      active.append(frame);
+    } catch (BrokenSegmentException e) {
+      failure = e;  // a half frame may stay in the file: nothing may be written after it
+      advanced.signalAll();
+      room.signalAll();
+      throw e;
+    } catch (IOException e) {
+      throw new IOException("spool " + config.directory() + ": the record was not kept, the disk "
+          + "refused the write (" + e.getMessage() + "); the spool is intact and takes the next "
+          + "append", e);
+    }
+  }
+
+  private void awaitRoom(int frameBytes) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + config.blockTimeout().toNanos();
+    while (heldBytes + frameBytes > config.maxBytes()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new SpoolFullException("spool " + config.directory() + " full: "
+            + heldBytes + " of " + config.maxBytes() + " bytes held by "
+            + (nextSequence - firstKept) + " unacknowledged records, no room came within "
+            + config.blockTimeout().toMillis() + " ms");
+      }
+      room.awaitNanos(left);
+      checkUsable();
+    }
+  }
+
+  private Drop dropOldest(int frameBytes) {
+    long toFree = heldBytes + frameBytes + dropSlack - config.maxBytes();
+    long from = firstKept;
+    long to = from;
+    long freed = 0;
+    int index = segmentIndexOf(from);
+    while (freed < toFree && to < nextSequence) {
+      Segment segment = segments.get(index);
+      if (to == segment.next()) {
+        index++;
+        continue;
+      }
+      freed += segment.offsetOf(to + 1) - segment.offsetOf(to);
+      to++;
+    }
+    advanceFloor(to);
+    return new Drop(from, to - 1, to - from);
+  }
+
+  private void report(Drop drop) {
+    try {
+      onDrop.dropped(drop.from(), drop.to(), drop.count());
+    } catch (RuntimeException e) {
+      LOG.warn("spool {}: the drop listener failed on the loss of records {}..{}",
+          config.directory(), drop.from(), drop.to(), e);
+    }
+  }
+
+  private void awaitDurable(long sequence) throws IOException {
+    boolean interrupted = false;
+    lock.lock();
+    try {
+      // uninterruptibly: the record is written and will be committed within the group bound;
+      // an InterruptedException here would tell the caller "not kept" about a kept record
+      while (durable < sequence && failure == null) {
+        try {
+          advanced.await();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (durable < sequence) {
+        throw new IOException("spool " + config.directory() + ": record " + sequence
+            + " may not be durable: " + failure.getMessage(), failure);
+      }
+    } finally {
+      lock.unlock();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public List<SpoolRecord> read(long fromSequence, int maxRecords, long maxBytes)
+      throws IOException {
+    while (true) {
+      List<Slice> plan = new ArrayList<>();
+      lock.lock();
+      try {
+        if (closed) {
+          throw new IOException("spool " + config.directory() + " is closed");
+        }
+        long start = Math.max(fromSequence, firstKept);
+        if (maxRecords <= 0 || start > durable) {
+          return List.of();
+        }
+        long bytes = 0;
+        int records = 0;
+        for (int i = segmentIndexOf(start); i < segments.size() && records < maxRecords; i++) {
+          Segment segment = segments.get(i);
+          long last = Math.min(segment.next() - 1, durable);
+          long end = start;
+          while (end <= last && records < maxRecords && (records == 0 || bytes < maxBytes)) {
+            bytes += segment.offsetOf(end + 1) - segment.offsetOf(end);
+            records++;
+            end++;
+          }
+          if (end > start) {
+            plan.add(new Slice(segment, start, end - 1));
+          }
+          if (end <= last || bytes >= maxBytes) {
+            break;
+          }
+          start = end;
+        }
+      } finally {
+        lock.unlock();
+      }
+      try {
+        List<SpoolRecord> out = new ArrayList<>();
+        for (Slice slice : plan) {
+          slice.segment().read(slice.from(), slice.to(), out);
+        }
+        return out;
+      } catch (ClosedChannelException e) {
+        // a drop deleted the segment under the read: read again from the oldest kept
+      }
+    }
+  }
+
+  @Override
+  public boolean awaitRecord(long sequence, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lockInterruptibly();
+    try {
+      while (durable < sequence && !closed && failure == null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        advanced.awaitNanos(left);
+      }
+      return durable >= sequence;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void acknowledge(long sequence) throws IOException {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IOException("spool " + config.directory() + " is closed");
+      }
+      if (sequence >= nextSequence) {
+        throw new IllegalArgumentException("acknowledged " + sequence + " but the last record is "
+            + (nextSequence - 1));
+      }
+      if (sequence >= firstKept) {
+        advanceFloor(sequence + 1);
+        room.signalAll();
+        work.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long nextSequence() {
+    return underLock(() -> nextSequence);
+  }
+
+  @Override
+  public long firstUnacknowledged() {
+    return underLock(() -> firstKept);
+  }
+
+  @Override
+  public long depthRecords() {
+    return underLock(() -> nextSequence - firstKept);
+  }
+
+  @Override
+  public long depthBytes() {
+    return underLock(() -> heldBytes);
+  }
+
+  @Override
+  public Recovery recovery() {
+    return recovery;
+  }
+
+  @Override
+  public void close() throws IOException {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      work.signalAll();
+      advanced.signalAll();
+      room.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    boolean interrupted = false;
+    while (committer.isAlive()) {
+      try {
+        committer.join();  // it commits what is pending and checkpoints before it ends
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    IOException error = null;
+    for (Segment segment : segments) {
+      try {
+        segment.close();
+      } catch (IOException e) {
+        error = addTo(error, e);
+      }
+    }
+    try {
+      directoryLock.close();
+    } catch (IOException e) {
+      error = addTo(error, e);
+    }
+    if (error != null) {
+      throw error;
+    }
+  }
+
+  private void runCommitter() {
+    lock.lock();
+    try {
+      long intervalNanos = config.groupCommitInterval().toNanos();
+      while (true) {
+        long waited = System.nanoTime() - pendingSince;
+        if (pending > 0 && (closed || pending >= config.groupCommitRecords()
+            || waited >= intervalNanos)) {
+          commit();
+        } else if (checkpointed != firstKept) {
+          checkpoint();
+        } else if (closed) {
+          finish();
+          return;
+        } else if (pending > 0) {
+          work.awaitNanos(intervalNanos - waited);
+        } else {
+          work.await();
+        }
+      }
+    } catch (Throwable e) {
+      failure = new IOException("the spool's committer failed: " + e, e);
+      advanced.signalAll();
+      room.signalAll();
+      LOG.error("spool {}: the committer failed; appends will fail", config.directory(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** One group commit; called and returns with the lock held, forces without it. */
+  private void commit() {
+    long target = nextSequence - 1;
+    List<Segment> dirty = takeDirty();
+    boolean directory = newSegmentFile;
+    newSegmentFile = false;
+    pending = 0;
+    lock.unlock();
+    IOException error = null;
+    try {
+      force(dirty, directory);
+    } catch (IOException e) {
+      error = e;
+    } finally {
+      lock.lock();
+    }
+    if (error != null) {
+      // after a failed fsync the kernel may have dropped the dirty pages: nothing written since
+      // the last commit can be called durable, and no later record may be (PostgreSQL's lesson)
+      failure = new IOException("fsync failed, records after " + durable + " may be lost and "
+          + "the spool takes no more appends: " + error.getMessage(), error);
+      LOG.error("spool {}: {}", config.directory(), failure.getMessage(), error);
+    } else {
+      durable = Math.max(durable, target);
+    }
+    advanced.signalAll();
+  }
+
+  /** Writes the checkpoint and deletes what it covers; with the lock held, I/O without it. */
+  private void checkpoint() throws InterruptedException {
+    long target = firstKept;
+    lock.unlock();
+    IOException error = null;
+    try {
+      Checkpoint.write(config.directory(), target, config.fsync());
+    } catch (IOException e) {
+      error = e;
+    } finally {
+      lock.lock();
+    }
+    if (error != null) {
+      LOG.warn("spool {}: the checkpoint could not be written{}: {}", config.directory(),
+          closed ? "" : " (retrying in 1 s)", error.toString());
+      if (closed) {
+        // closing: give up rather than loop; the older checkpoint only means redelivery
+        checkpointed = target;
+      } else {
+        work.await(1, TimeUnit.SECONDS);
+      }
+      return;
+    }
+    checkpointed = target;
+    List<Segment> gone = new ArrayList<>();
+    // whole segments below the checkpoint, never the one appended to, never one not yet forced
+    while (segments.size() > 1 && segments.get(0).next() <= checkpointed
+        && segments.get(0).next() - 1 <= durable) {
+      gone.add(segments.remove(0));
+    }
+    if (gone.isEmpty()) {
+      return;
+    }
+    lock.unlock();
+    try {
+      for (Segment segment : gone) {
+        try {
+          segment.delete();
+        } catch (IOException e) {
+          LOG.warn("spool {}: could not delete {}: {}", config.directory(), segment.path(),
+              e.toString());
+        }
+      }
+    } finally {
+      lock.lock();
+    }
+  }
+
+  /** At close: force everything written (no-fsync mode too), then the loop ends. */
+  private void finish() {
+    List<Segment> dirty = takeDirty();
+    boolean directory = newSegmentFile;
+    newSegmentFile = false;
+    try {
+      force(dirty, directory);
+    } catch (IOException e) {
+      LOG.error("spool {}: forcing the segments at close failed", config.directory(), e);
+    }
+  }
+
+  private List<Segment> takeDirty() {
+    List<Segment> dirty = new ArrayList<>();
+    for (Segment segment : segments) {
+      if (segment.dirty()) {
+        segment.clearDirty();
+        dirty.add(segment);
+      }
+    }
+    return dirty;
+  }
+
+  private void force(List<Segment> dirty, boolean directory) throws IOException {
+    for (Segment segment : dirty) {
+      segment.force();
+    }
+    if (directory) {
+      Checkpoint.forceDirectory(config.directory());  // a new segment's name must survive too
+    }
+  }
+
+  private void checkUsable() throws IOException {
+    if (closed) {
+      throw new IOException("spool " + config.directory() + " is closed");
+    }
+    if (failure != null) {
+      throw new IOException("spool " + config.directory() + " failed: " + failure.getMessage(),
+          failure);
+    }
+  }
+
+  private void advanceFloor(long newFloor) {
+    heldBytes -= bytesBetween(firstKept, newFloor);
+    firstKept = newFloor;
+  }
+
+  /** Bytes of the frames of records {@code from} (inclusive) to {@code to} (exclusive). */
+  private long bytesBetween(long from, long to) {
+    long bytes = 0;
+    for (Segment segment : segments) {
+      long lo = Math.max(from, segment.base());
+      long hi = Math.min(to, segment.next());
+      if (lo < hi) {
+        bytes += segment.offsetOf(hi) - segment.offsetOf(lo);
+      }
+    }
+    return bytes;
+  }
+
+  /** The segment holding {@code sequence} (or the last one, for the next append). */
+  private int segmentIndexOf(long sequence) {
+    int lo = 0;
+    int hi = segments.size() - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (segments.get(mid).base() <= sequence) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  private long underLock(LongSupplier read) {
+    lock.lock();
+    try {
+      return read.getAsLong();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static IOException addTo(IOException first, IOException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  private record Drop(long from, long to, long count) {}
+
+  private record Slice(Segment segment, long from, long to) {}
+}
