@@ -69,6 +69,7 @@ final class Agent implements AutoCloseable {
       CountDownLatch stop) {
     // the shutdown hook waits for the drain, and a little longer for the rest to close
     Duration closing = config.shutdownGrace().plusSeconds(5);
+    stopOnSignals(stop, err);
     try (UntilStopped until = new UntilStopped("virthooks-agent-stop", stop, closing);
         Agent agent = start(config, err)) {
       out.println("agent " + config.hostId() + " running: " + agent.describe());
@@ -82,6 +83,23 @@ final class Agent implements AutoCloseable {
       err.println("virthooks agent: cannot start: " + e.getMessage());
       err.flush();
       return 1;
+    }
+  }
+
+  /**
+   * SIGTERM and SIGINT stop the agent through {@code stop}, so that it drains, closes and exits 0
+   * from its main thread; left to the JVM's default they would run only shutdown hooks and exit
+   * 143 or 130, which a service manager reads as a failure of the agent.
+   */
+  @SuppressWarnings("restriction")
+  private static void stopOnSignals(CountDownLatch stop, PrintWriter err) {
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.countDown());
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        // a JVM that keeps the signal to itself (-Xrs): the shutdown hook still stops the agent
+        err.println("agent: SIG" + name + " stays the JVM's: " + e.getMessage());
+      }
     }
   }
 
