@@ -46,6 +46,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-colour", description = "No colour even on a terminal.")
   boolean noColour;
 
+  @Option(names = "--fleet", description = "Also the fleet part: a local Kafka broker, the "
+      + "demo's feeds sent through the agent's spool and Kafka sink, and read back.")
+  boolean fleet;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -124,6 +128,10 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  LDoms: " + ldoms);
         out.println("  " + xen);
       }
+    }
+    if (fleet) {
+      out.println();
+      out.println(DemoFleet.run(out));
     }
     out.flush();
     return 0;

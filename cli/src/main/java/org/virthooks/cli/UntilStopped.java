@@ -16,11 +16,20 @@ final class UntilStopped implements AutoCloseable {
 
   /** Registers the shutdown hook; {@code stop} ends {@link #await} when counted down. */
   UntilStopped(String name, CountDownLatch stop) {
+    this(name, stop, java.time.Duration.ofSeconds(5));
+  }
+
+  /**
+   * As {@link #UntilStopped(String, CountDownLatch)}, the shutdown hook waiting up to
+   * {@code closing} for the served resources to close (an agent draining its spool needs longer).
+   */
+  UntilStopped(String name, CountDownLatch stop, java.time.Duration closing) {
     this.stop = stop;
+    long closingMillis = closing.toMillis();
     this.hook = new Thread(() -> {
       stop.countDown();
       try {
-        closed.await(5, TimeUnit.SECONDS);
+        closed.await(closingMillis, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -44,6 +53,11 @@ final class UntilStopped implements AutoCloseable {
     } catch (InterruptedException e) {
       // interrupted: stop serving
     }
+  }
+
+  /** True once stopped (polled by commands that loop). */
+  boolean stopped() {
+    return stop.getCount() == 0;
   }
 
   /** Lets a running shutdown hook return, or removes the hook. */

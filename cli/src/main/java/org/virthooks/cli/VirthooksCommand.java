@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         LdmCommand.class,
         LibvirtCommand.class,
         RelayCommand.class,
+        AgentCommand.class,
+        KafkaCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class VirthooksCommand implements Runnable {

@@ -57,6 +57,22 @@ class CliTest {
   }
 
   @Test
+  void theFleetDemoReadsBackEveryEventItSent() {
+    Run r = run("demo", "--no-colour", "--fleet");
+    assertThat(r.status()).as(r.err()).isZero();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "fleet: (\\d+) events spooled and sent, (\\d+) acknowledged by the broker at \\S+, (\\d+) "
+            + "read back").matcher(r.out());
+    assertThat(m.find()).as(r.out()).isTrue();
+    long sent = Long.parseLong(m.group(1));
+    assertThat(sent).isGreaterThan(20);
+    assertThat(Long.parseLong(m.group(2))).isEqualTo(sent);
+    assertThat(Long.parseLong(m.group(3))).isGreaterThanOrEqualTo(sent);
+    assertThat(r.out()).contains("\"ce_specversion\":\"1.0\"")
+        .contains("org.virthooks.domain.");
+  }
+
+  @Test
   void theDemoPrintsValidJsonLinesWithJson() throws Exception {
     Run r = run("demo", "--json");
     assertThat(r.status()).isZero();
