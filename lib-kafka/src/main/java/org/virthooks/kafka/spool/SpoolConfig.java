@@ -48,11 +48,14 @@ public record SpoolConfig(
 
   /**
    * The defaults: 1 GiB, {@link FullPolicy#BLOCK} for up to 5 s, fsync on, group commits of up
-   * to 256 appends or 2 ms.
+   * to 256 appends with no added wait: a group is what arrived while the previous fsync ran, so a
+   * lone publisher pays one fsync per append and many publishers share one (a 2 ms wait cost a
+   * lone publisher two thirds of its rate and bought many publishers nothing an fsync's own
+   * duration does not already give them; see docs/performance.md).
    */
   public static SpoolConfig defaults(Path directory) {
     return new SpoolConfig(directory, DEFAULT_MAX_BYTES, FullPolicy.BLOCK, Duration.ofSeconds(5),
-        true, 256, Duration.ofMillis(2));
+        true, 256, Duration.ZERO);
   }
 
   /** A copy with another size bound. */
