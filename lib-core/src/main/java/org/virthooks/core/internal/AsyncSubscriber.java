@@ -12,6 +12,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.jctools.queues.MpmcArrayQueue;
+import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
+import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 import org.virthooks.core.EventListener;
 import org.virthooks.core.ListenerErrorHandler;
 import org.virthooks.core.OverflowPolicy;
@@ -36,6 +40,14 @@ public final class AsyncSubscriber<E> extends Subscriber {
   private static final int SPINS_BEFORE_PARK = 64;
   // a bound on each park, in case a wake-up is missed
   private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+  // MEASUREMENT ONLY (issue 12): which queues back a subscription, read once so that the JIT
+  // folds the choice away; benchmarks/AsyncDispatchBenchmark sets it per fork. "rings" for
+  // MpscRing/RingQueue, "jctools" for JCTools' MpscArrayQueue/MpmcArrayQueue, "jctools-atomic"
+  // for their variants without sun.misc.Unsafe
+  private static final int QUEUES = queues(System.getProperty("virthooks.internal.queues", "rings"));
+  private static final int RINGS = 0;
+  private static final int JCTOOLS = 1;
+  private static final int JCTOOLS_ATOMIC = 2;
   private static final VarHandle WAITER;
   private static final VarHandle DELIVERED;
 
@@ -52,6 +64,10 @@ public final class AsyncSubscriber<E> extends Subscriber {
   // DROP_OLDEST discards from the publishing side, so it needs a queue with many consumers
   private final RingQueue<VirtEvent> shared;
   private final MpscRing<VirtEvent> single;
+  private final MpmcArrayQueue<VirtEvent> mpmc;
+  private final MpscArrayQueue<VirtEvent> mpsc;
+  private final MpmcAtomicArrayQueue<VirtEvent> mpmcAtomic;
+  private final MpscAtomicArrayQueue<VirtEvent> mpscAtomic;
   private final OverflowPolicy policy;
   private final Executor executor;
   private final AtomicInteger state = new AtomicInteger(IDLE);
@@ -69,22 +85,92 @@ public final class AsyncSubscriber<E> extends Subscriber {
       ListenerErrorHandler errorHandler, Consumer<Subscriber> onClose, int capacity,
       OverflowPolicy policy, Executor executor) {
     super(name, type, filter, listener, errorHandler, onClose);
-    this.shared = policy == OverflowPolicy.DROP_OLDEST ? new RingQueue<>(capacity) : null;
-    this.single = shared == null ? new MpscRing<>(capacity) : null;
+    boolean many = policy == OverflowPolicy.DROP_OLDEST;
+    // JCTools' MPMC queue wants at least 2; the rings round 1 up to 2 as well
+    int cap = Math.max(2, capacity);
+    this.shared = QUEUES == RINGS && many ? new RingQueue<>(cap) : null;
+    this.single = QUEUES == RINGS && !many ? new MpscRing<>(cap) : null;
+    this.mpmc = QUEUES == JCTOOLS && many ? new MpmcArrayQueue<>(cap) : null;
+    this.mpsc = QUEUES == JCTOOLS && !many ? new MpscArrayQueue<>(cap) : null;
+    this.mpmcAtomic = QUEUES == JCTOOLS_ATOMIC && many ? new MpmcAtomicArrayQueue<>(cap) : null;
+    this.mpscAtomic = QUEUES == JCTOOLS_ATOMIC && !many ? new MpscAtomicArrayQueue<>(cap) : null;
     this.policy = policy;
     this.executor = executor;
   }
 
+  private static int queues(String name) {
+    switch (name) {
+      case "rings":
+        return RINGS;
+      case "jctools":
+        return JCTOOLS;
+      case "jctools-atomic":
+        return JCTOOLS_ATOMIC;
+      default:
+        throw new IllegalArgumentException("virthooks.internal.queues: " + name);
+    }
+  }
+
+  // offer and poll are JCTools' strict ones (false only when full, null only when empty), the
+  // contract the rings have and the drain's idle check relies on
   private boolean put(VirtEvent e) {
+    if (QUEUES == JCTOOLS) {
+      return mpsc != null ? mpsc.offer(e) : mpmc.offer(e);
+    }
+    if (QUEUES == JCTOOLS_ATOMIC) {
+      return mpscAtomic != null ? mpscAtomic.offer(e) : mpmcAtomic.offer(e);
+    }
     return single != null ? single.offer(e) : shared.offer(e);
   }
 
   private VirtEvent take() {
+    if (QUEUES == JCTOOLS) {
+      return mpsc != null ? mpsc.poll() : mpmc.poll();
+    }
+    if (QUEUES == JCTOOLS_ATOMIC) {
+      return mpscAtomic != null ? mpscAtomic.poll() : mpmcAtomic.poll();
+    }
     return single != null ? single.poll() : shared.poll();
   }
 
+  // DROP_OLDEST only: a publisher discarding the oldest event
+  private VirtEvent takeShared() {
+    if (QUEUES == JCTOOLS) {
+      return mpmc.poll();
+    }
+    if (QUEUES == JCTOOLS_ATOMIC) {
+      return mpmcAtomic.poll();
+    }
+    return shared.poll();
+  }
+
   private boolean empty() {
+    if (QUEUES == JCTOOLS) {
+      return mpsc != null ? mpsc.isEmpty() : mpmc.isEmpty();
+    }
+    if (QUEUES == JCTOOLS_ATOMIC) {
+      return mpscAtomic != null ? mpscAtomic.isEmpty() : mpmcAtomic.isEmpty();
+    }
     return single != null ? single.isEmpty() : shared.isEmpty();
+  }
+
+  private int size() {
+    if (QUEUES == JCTOOLS) {
+      return mpsc != null ? mpsc.size() : mpmc.size();
+    }
+    if (QUEUES == JCTOOLS_ATOMIC) {
+      return mpscAtomic != null ? mpscAtomic.size() : mpmcAtomic.size();
+    }
+    return single != null ? single.size() : shared.size();
+  }
+
+  // the single consumer only (or any thread under DROP_OLDEST)
+  private int clear() {
+    int n = 0;
+    while (take() != null) {
+      n++;
+    }
+    return n;
   }
 
   @Override
@@ -109,10 +195,10 @@ public final class AsyncSubscriber<E> extends Subscriber {
         }
         case DROP_OLDEST -> {
           do {
-            if (shared.poll() != null) {
+            if (takeShared() != null) {
               dropped.increment();
             }
-          } while (!shared.offer(event));
+          } while (!put(event));
         }
       }
     }
@@ -225,7 +311,7 @@ public final class AsyncSubscriber<E> extends Subscriber {
       // the dispatcher is shutting down: nothing will drain this queue any more. CLOSED is
       // terminal, so no other thread can schedule, and this one may act as the single consumer
       state.set(CLOSED);
-      dropped.add(single != null ? single.clear() : shared.clear());
+      dropped.add(clear());
       wakeWaiter();
     }
   }
@@ -304,8 +390,8 @@ public final class AsyncSubscriber<E> extends Subscriber {
   protected void discardQueued() {
     // polling here could race the drain, the queue's only consumer: the drain discards instead,
     // since it skips delivery once the subscription is inactive
-    if (shared != null) {
-      shared.clear();
+    if (policy == OverflowPolicy.DROP_OLDEST) {
+      clear();
     }
   }
 
@@ -321,6 +407,6 @@ public final class AsyncSubscriber<E> extends Subscriber {
 
   @Override
   public int queued() {
-    return single != null ? single.size() : shared.size();
+    return size();
   }
 }
