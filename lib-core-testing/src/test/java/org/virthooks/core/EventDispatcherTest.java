@@ -234,6 +234,47 @@ class EventDispatcherTest {
   }
 
   @Test
+  void subscriptionObserversAreToldOfExistingLaterAndClosedSubscriptionsOnce() {
+    List<String> told = new ArrayList<>();
+    SubscriptionObserver observer = new SubscriptionObserver() {
+      @Override
+      public void subscribed(Registration r) {
+        told.add("+" + r.name());
+      }
+
+      @Override
+      public void closed(Registration r) {
+        told.add("-" + r.name());
+      }
+    };
+    SubscriptionObserver throwing = new SubscriptionObserver() {
+      @Override
+      public void subscribed(Registration r) {
+        throw new IllegalStateException("observer bug");
+      }
+
+      @Override
+      public void closed(Registration r) {
+        throw new IllegalStateException("observer bug");
+      }
+    };
+    Registration before = dispatcher.subscribe(DomainEvent.class).name("before").register(e -> {});
+    dispatcher.addSubscriptionObserver(throwing);
+    dispatcher.addSubscriptionObserver(observer);
+    Registration after = dispatcher.subscribe(VirtEvent.class).name("after").async()
+        .register(e -> {});
+    before.close();
+    before.close();
+    dispatcher.subscribe(VirtEvent.class).name("lasts").register(e -> {});
+    assertThat(dispatcher.removeSubscriptionObserver(throwing)).isTrue();
+    assertThat(dispatcher.removeSubscriptionObserver(throwing)).isFalse();
+    after.close();
+    assertThat(dispatcher.removeSubscriptionObserver(observer)).isTrue();
+    dispatcher.subscribe(VirtEvent.class).name("unseen").register(e -> {});
+    assertThat(told).containsExactly("+before", "+after", "-before", "+lasts", "-after");
+  }
+
+  @Test
   void closeDrainsQueuesThenStopsEveryThread() {
     EventDispatcher d = EventDispatcher.create();
     RecordingListener<VirtEvent> rec = new RecordingListener<>();
