@@ -17,8 +17,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Runs the dispatch benchmarks side by side in one run (with JMH's GC profiler) and prints the
  * table of the foundation issue: throughput, allocation per operation, the spread between forks
  * and the ratios to the baselines. Usage: {@code java -cp benchmarks/target/benchmarks.jar
- * org.virthooks.benchmarks.DispatchReport [--quick] [--async]} ({@code --async}: the
- * asynchronous benchmarks only).
+ * org.virthooks.benchmarks.DispatchReport [--quick] [--async] [--rounds N]} ({@code --async}: the
+ * asynchronous benchmarks only; {@code --rounds N}: the asynchronous ones only, as N rounds of
+ * one fork of every configuration each, so that the queues compared run minutes apart at most
+ * and a ratio is taken within each round: on a shared 2-core machine the load moves a whole
+ * block of forks of one configuration by 2x, which a pairing by round cancels).
  */
 public final class DispatchReport {
   private DispatchReport() {}
@@ -30,6 +33,11 @@ public final class DispatchReport {
   /** Runs and prints. */
   public static void main(String[] args) throws Exception {
     List<String> flags = List.of(args);
+    int roundsAt = flags.indexOf("--rounds");
+    if (roundsAt >= 0) {
+      rounds(Integer.parseInt(flags.get(roundsAt + 1)), flags.contains("--quick"));
+      return;
+    }
     OptionsBuilder ob = new OptionsBuilder();
     if (!flags.contains("--async")) {
       ob.include(SyncDispatchBenchmark.class.getSimpleName());
@@ -70,10 +78,10 @@ public final class DispatchReport {
           delivered == null ? Double.NaN : delivered.getScore()));
     }
     System.out.println();
-    System.out.printf(Locale.ROOT, "%-74s %14s %12s %27s %9s %14s%n", "benchmark", "events/s",
+    System.out.printf(Locale.ROOT, "%-84s %14s %12s %27s %9s %14s%n", "benchmark", "events/s",
         "± error", "forks: lowest – highest", "B/event", "delivered/s");
     rows.forEach((k, v) -> System.out.printf(Locale.ROOT,
-        "%-74s %,14.0f %,12.0f %,13.0f – %,11.0f %9.2f %,14.0f%n", k, v.score, v.error,
+        "%-84s %,14.0f %,12.0f %,13.0f – %,11.0f %9.2f %,14.0f%n", k, v.score, v.error,
         v.lowFork, v.highFork, v.bytes, v.delivered));
     System.out.println();
     for (String n : new String[] {"1", "4", "16"}) {
@@ -102,6 +110,90 @@ public final class DispatchReport {
     }
   }
 
+  // AsyncDispatchBenchmark's configurations, one fork each per round, the order of the queues
+  // turned each round so that none always runs first after SubmissionPublisher
+  private static void rounds(int n, boolean quick) throws Exception {
+    String[] queues = {"rings", "jctools", "jctools-atomic"};
+    Map<String, List<Double>> scores = new TreeMap<>();
+    for (int round = 0; round < n; round++) {
+      for (String listeners : new String[] {"1", "4"}) {
+        run(scores, "submissionPublisher", listeners, null, null, quick);
+        for (String policy : new String[] {"BLOCK", "DROP_OLDEST"}) {
+          for (int q = 0; q < queues.length; q++) {
+            run(scores, "virthooks", listeners, policy, queues[(q + round) % queues.length], quick);
+          }
+        }
+      }
+    }
+    System.out.println();
+    System.out.printf(Locale.ROOT, "%-62s %14s %29s%n", "benchmark (" + n + " rounds)",
+        "mean events/s", "rounds: lowest – highest");
+    scores.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-62s %,14.0f %,14.0f – %,12.0f%s%n", k,
+        v.stream().filter(x -> !x.isNaN()).mapToDouble(x -> x).average().orElse(Double.NaN),
+        v.stream().filter(x -> !x.isNaN()).mapToDouble(x -> x).min().orElse(Double.NaN),
+        v.stream().filter(x -> !x.isNaN()).mapToDouble(x -> x).max().orElse(Double.NaN),
+        v.stream().anyMatch(x -> x.isNaN()) ? " (a round failed)" : ""));
+    System.out.println();
+    System.out.println("ratios within each round (median; lowest – highest):");
+    for (String listeners : new String[] {"1", "4"}) {
+      for (String policy : new String[] {"BLOCK", "DROP_OLDEST"}) {
+        String base = "virthooks listeners=" + listeners + " policy=" + policy + " queues=";
+        for (String q : queues) {
+          if (!q.equals("rings")) {
+            paired(scores, base + q, base + "rings", q + " / rings");
+          }
+        }
+        if (policy.equals("BLOCK")) {
+          paired(scores, base + "rings", "submissionPublisher listeners=" + listeners,
+              "rings / SubmissionPublisher");
+          paired(scores, base + "jctools", "submissionPublisher listeners=" + listeners,
+              "jctools / SubmissionPublisher");
+        }
+      }
+    }
+  }
+
+  private static void run(Map<String, List<Double>> scores, String method, String listeners,
+      String policy, String queues, boolean quick) throws Exception {
+    OptionsBuilder ob = new OptionsBuilder();
+    ob.include(AsyncDispatchBenchmark.class.getName() + "." + method + "$")
+        .param("listeners", listeners).forks(1).shouldFailOnError(false);
+    String key = method + " listeners=" + listeners;
+    if (policy != null) {
+      ob.param("policy", policy).param("queues", queues);
+      key += " policy=" + policy + " queues=" + queues;
+    }
+    if (quick) {
+      ob.warmupIterations(1).measurementIterations(2);
+    }
+    double score = Double.NaN; // a failed fork (see its error above) keeps its round's place
+    for (RunResult r : new Runner(ob.build()).run()) {
+      score = r.getPrimaryResult().getScore();
+    }
+    scores.computeIfAbsent(key, k -> new ArrayList<>()).add(score);
+  }
+
+  // a and b of the same round side by side; a round where either failed is left out
+  private static void paired(Map<String, List<Double>> scores, String a, String b, String label) {
+    List<Double> x = scores.getOrDefault(a, List.of());
+    List<Double> y = scores.getOrDefault(b, List.of());
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+      if (!x.get(i).isNaN() && !y.get(i).isNaN()) {
+        ratios.add(x.get(i) / y.get(i));
+      }
+    }
+    if (ratios.isEmpty()) {
+      System.out.printf(Locale.ROOT, "%-52s %-28s no round where both finished%n",
+          a.substring(0, a.lastIndexOf(' ')), label);
+    } else {
+      ratios.sort(null);
+      System.out.printf(Locale.ROOT, "%-52s %-28s %5.2fx; %5.2f – %5.2fx%n",
+          a.substring(0, a.lastIndexOf(' ')), label, ratios.get(ratios.size() / 2),
+          ratios.get(0), ratios.get(ratios.size() - 1));
+    }
+  }
+
   private static Result secondary(RunResult r, String label) {
     Result x = r.getSecondaryResults().get("·" + label);
     return x != null ? x : r.getSecondaryResults().get(label);
@@ -111,10 +203,10 @@ public final class DispatchReport {
     Row a = rows.get(ours);
     Row b = rows.get(theirs);
     if (a != null && b != null) {
-      System.out.printf(Locale.ROOT, "%-72s %6.2fx (forks %.2f–%.2fx)%n", label,
+      System.out.printf(Locale.ROOT, "%-84s %6.2fx (forks %.2f–%.2fx)%n", label,
           a.score / b.score, a.lowFork / b.highFork, a.highFork / b.lowFork);
     } else {
-      System.out.printf(Locale.ROOT, "%-72s  no ratio: %s did not finish (see its error above)%n",
+      System.out.printf(Locale.ROOT, "%-84s  no ratio: %s did not finish (see its error above)%n",
           label, a == null ? ours : theirs);
     }
   }
