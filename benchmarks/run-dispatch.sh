@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the dispatch benchmarks side by side (virthooks vs Guava EventBus, virthooks async vs
-# SubmissionPublisher, the dispatcher's queues against JCTools') with JMH's GC profiler and prints
-# the table. A quarter of an hour; pass --quick for a shorter, noisier run, --async for the
+# SubmissionPublisher under BLOCK and DROP_OLDEST) with JMH's GC profiler and prints
+# the table. About six minutes; pass --quick for a shorter, noisier run, --async for the
 # asynchronous benchmarks only, --rounds N for the asynchronous ones in N rounds of one fork each
 # with the ratios taken within a round (the way to compare on a busy machine). Run it on an
 # otherwise idle machine.

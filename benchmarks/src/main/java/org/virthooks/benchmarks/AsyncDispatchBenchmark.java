@@ -29,7 +29,7 @@ import org.virthooks.core.testing.TestEvents;
 /**
  * Asynchronous delivery to N subscribers: virthooks' bounded per-subscription queues against
  * {@code java.util.concurrent.SubmissionPublisher} with the same buffer size and the same number
- * of delivery threads, and virthooks' own queues against JCTools' ({@code queues}). One operation
+ * of delivery threads, under {@code BLOCK} (nothing lost) and {@code DROP_OLDEST}. One operation
  * is one event published to every subscriber; each invocation publishes {@link #BATCH} events
  * and waits until every subscriber has delivered or (under {@code DROP_OLDEST}) discarded them.
  */
@@ -42,7 +42,7 @@ public class AsyncDispatchBenchmark {
   static final int BATCH = 100_000;
   static final int BUFFER = 8192;
 
-  /** virthooks' side: its own parameters, so that SubmissionPublisher is not run once per queue. */
+  /** virthooks' side: its own parameters, so that SubmissionPublisher is not run once per policy. */
   @State(Scope.Benchmark)
   public static class Ours {
     @Param({"1", "4"})
@@ -51,10 +51,6 @@ public class AsyncDispatchBenchmark {
     @Param({"BLOCK", "DROP_OLDEST"})
     public OverflowPolicy policy;
 
-    // AsyncSubscriber reads it once, at its first use in this fork (a JVM of its own)
-    @Param({"rings", "jctools", "jctools-atomic"})
-    public String queues;
-
     EventDispatcher dispatcher;
     Registration[] subs;
     DomainEvent event;
@@ -62,13 +58,13 @@ public class AsyncDispatchBenchmark {
     /** Subscribes {@code listeners} counting listeners. */
     @Setup(Level.Trial)
     public void setUp() {
-      System.setProperty("virthooks.internal.queues", queues);
       event = new TestEvents().domain("bench", DomainEvent.Kind.STARTED);
       dispatcher = EventDispatcher.builder().deliveryThreads(threads()).build();
       subs = new Registration[listeners];
       for (int i = 0; i < listeners; i++) {
         Count c = new Count();
-        subs[i] = dispatcher.subscribe(VirtEvent.class).async(BUFFER, policy).register(e -> c.add());
+        subs[i] = dispatcher.subscribe(VirtEvent.class).async(BUFFER, policy)
+            .register(e -> c.add());
       }
     }
 

@@ -19,7 +19,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * and the ratios to the baselines. Usage: {@code java -cp benchmarks/target/benchmarks.jar
  * org.virthooks.benchmarks.DispatchReport [--quick] [--async] [--rounds N]} ({@code --async}: the
  * asynchronous benchmarks only; {@code --rounds N}: the asynchronous ones only, as N rounds of
- * one fork of every configuration each, so that the queues compared run minutes apart at most
+ * one fork of every configuration each, so that the two sides compared run minutes apart at most
  * and a ratio is taken within each round: on a shared 2-core machine the load moves a whole
  * block of forks of one configuration by 2x, which a pairing by round cancels).
  */
@@ -58,7 +58,7 @@ public final class DispatchReport {
       String bench = r.getParams().getBenchmark();
       String name = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
       StringBuilder key = new StringBuilder(name);
-      for (String p : new String[] {"listeners", "policy", "queues"}) {
+      for (String p : new String[] {"listeners", "policy"}) {
         String v = r.getParams().getParam(p);
         if (v != null) {
           key.append(' ').append(p).append('=').append(v);
@@ -89,79 +89,49 @@ public final class DispatchReport {
           "SyncDispatchBenchmark.guavaEventBus listeners=" + n, "sync vs Guava EventBus, " + n
               + " listener(s) (target >= 5x)");
     }
-    List<String> queues = new ArrayList<>();
-    rows.keySet().stream().filter(k -> k.contains(" queues="))
-        .map(k -> k.substring(k.indexOf(" queues=") + 8)).distinct().forEach(queues::add);
     for (String n : new String[] {"1", "4"}) {
-      for (String q : queues) {
-        ratio(rows, "AsyncDispatchBenchmark.virthooks listeners=" + n + " policy=BLOCK queues=" + q,
-            "AsyncDispatchBenchmark.submissionPublisher listeners=" + n,
-            "async BLOCK, " + q + " vs SubmissionPublisher, " + n + " subscriber(s) (target >= 1x)");
-      }
-      for (String policy : new String[] {"BLOCK", "DROP_OLDEST"}) {
-        for (String q : queues) {
-          if (!q.equals("rings")) {
-            String at = "AsyncDispatchBenchmark.virthooks listeners=" + n + " policy=" + policy;
-            ratio(rows, at + " queues=" + q, at + " queues=rings",
-                "async " + policy + ", " + q + " vs rings, " + n + " subscriber(s)");
-          }
-        }
-      }
+      ratio(rows, "AsyncDispatchBenchmark.virthooks listeners=" + n + " policy=BLOCK",
+          "AsyncDispatchBenchmark.submissionPublisher listeners=" + n,
+          "async vs SubmissionPublisher, " + n + " subscriber(s) (target >= 1x)");
     }
   }
 
-  // AsyncDispatchBenchmark's configurations, one fork each per round, the order of the queues
-  // turned each round so that none always runs first after SubmissionPublisher
+  // AsyncDispatchBenchmark's configurations, one fork each per round
   private static void rounds(int n, boolean quick) throws Exception {
-    String[] queues = {"rings", "jctools", "jctools-atomic"};
     Map<String, List<Double>> scores = new TreeMap<>();
     for (int round = 0; round < n; round++) {
       for (String listeners : new String[] {"1", "4"}) {
-        run(scores, "submissionPublisher", listeners, null, null, quick);
+        run(scores, "submissionPublisher", listeners, null, quick);
         for (String policy : new String[] {"BLOCK", "DROP_OLDEST"}) {
-          for (int q = 0; q < queues.length; q++) {
-            run(scores, "virthooks", listeners, policy, queues[(q + round) % queues.length], quick);
-          }
+          run(scores, "virthooks", listeners, policy, quick);
         }
       }
     }
     System.out.println();
     System.out.printf(Locale.ROOT, "%-62s %14s %29s%n", "benchmark (" + n + " rounds)",
         "mean events/s", "rounds: lowest – highest");
-    scores.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-62s %,14.0f %,14.0f – %,12.0f%s%n", k,
-        v.stream().filter(x -> !x.isNaN()).mapToDouble(x -> x).average().orElse(Double.NaN),
+    scores.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-62s %,14.0f %,14.0f – %,12.0f%s%n",
+        k, v.stream().filter(x -> !x.isNaN()).mapToDouble(x -> x).average().orElse(Double.NaN),
         v.stream().filter(x -> !x.isNaN()).mapToDouble(x -> x).min().orElse(Double.NaN),
         v.stream().filter(x -> !x.isNaN()).mapToDouble(x -> x).max().orElse(Double.NaN),
         v.stream().anyMatch(x -> x.isNaN()) ? " (a round failed)" : ""));
     System.out.println();
     System.out.println("ratios within each round (median; lowest – highest):");
     for (String listeners : new String[] {"1", "4"}) {
-      for (String policy : new String[] {"BLOCK", "DROP_OLDEST"}) {
-        String base = "virthooks listeners=" + listeners + " policy=" + policy + " queues=";
-        for (String q : queues) {
-          if (!q.equals("rings")) {
-            paired(scores, base + q, base + "rings", q + " / rings");
-          }
-        }
-        if (policy.equals("BLOCK")) {
-          paired(scores, base + "rings", "submissionPublisher listeners=" + listeners,
-              "rings / SubmissionPublisher");
-          paired(scores, base + "jctools", "submissionPublisher listeners=" + listeners,
-              "jctools / SubmissionPublisher");
-        }
-      }
+      paired(scores, "virthooks listeners=" + listeners + " policy=BLOCK",
+          "submissionPublisher listeners=" + listeners, "virthooks / SubmissionPublisher");
     }
   }
 
   private static void run(Map<String, List<Double>> scores, String method, String listeners,
-      String policy, String queues, boolean quick) throws Exception {
+      String policy, boolean quick) throws Exception {
     OptionsBuilder ob = new OptionsBuilder();
     ob.include(AsyncDispatchBenchmark.class.getName() + "." + method + "$")
         .param("listeners", listeners).forks(1).shouldFailOnError(false);
     String key = method + " listeners=" + listeners;
     if (policy != null) {
-      ob.param("policy", policy).param("queues", queues);
-      key += " policy=" + policy + " queues=" + queues;
+      ob.param("policy", policy);
+      key += " policy=" + policy;
     }
     if (quick) {
       ob.warmupIterations(1).measurementIterations(2);
@@ -184,12 +154,11 @@ public final class DispatchReport {
       }
     }
     if (ratios.isEmpty()) {
-      System.out.printf(Locale.ROOT, "%-52s %-28s no round where both finished%n",
-          a.substring(0, a.lastIndexOf(' ')), label);
+      System.out.printf(Locale.ROOT, "%-40s %-32s no round where both finished%n", a, label);
     } else {
       ratios.sort(null);
-      System.out.printf(Locale.ROOT, "%-52s %-28s %5.2fx; %5.2f – %5.2fx%n",
-          a.substring(0, a.lastIndexOf(' ')), label, ratios.get(ratios.size() / 2),
+      System.out.printf(Locale.ROOT, "%-40s %-32s %5.2fx; %5.2f – %5.2fx%n", a, label,
+          ratios.get(ratios.size() / 2),
           ratios.get(0), ratios.get(ratios.size() - 1));
     }
   }

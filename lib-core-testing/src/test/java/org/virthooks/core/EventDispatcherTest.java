@@ -193,6 +193,29 @@ class EventDispatcherTest {
   }
 
   @Test
+  void aQueueOfOneHoldsTwoUnderEveryPolicy() throws Exception {
+    // capacity 1 is allowed; the queues round it up to 2 (JCTools' MPMC queue refuses 1)
+    for (OverflowPolicy policy : OverflowPolicy.values()) {
+      CountDownLatch gate = new CountDownLatch(1);
+      RecordingListener<VirtEvent> rec = new RecordingListener<>();
+      Registration r = dispatcher.subscribe(VirtEvent.class).async(1, policy)
+          .register(e -> {
+            await(gate);
+            rec.onEvent(e);
+          });
+      dispatcher.publish(ev.domain("a", DomainEvent.Kind.STARTED));
+      waitUntilQueued(r, 0);
+      dispatcher.publish(ev.domain("a", DomainEvent.Kind.STARTED));
+      dispatcher.publish(ev.domain("a", DomainEvent.Kind.STARTED));
+      assertThat(r.queued()).as(policy.name()).isEqualTo(2);
+      assertThat(r.dropped()).as(policy.name()).isZero();
+      gate.countDown();
+      assertThat(rec.awaitCount(3, Duration.ofSeconds(5))).as(policy.name()).hasSize(3);
+      r.close();
+    }
+  }
+
+  @Test
   void blockMakesThePublisherWaitAndLosesNothing() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     RecordingListener<VirtEvent> rec = new RecordingListener<>();

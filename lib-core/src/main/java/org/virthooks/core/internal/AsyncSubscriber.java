@@ -12,8 +12,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import org.jctools.queues.MpmcArrayQueue;
-import org.jctools.queues.MpscArrayQueue;
 import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 import org.virthooks.core.EventListener;
@@ -22,13 +20,13 @@ import org.virthooks.core.OverflowPolicy;
 import org.virthooks.core.VirtEvent;
 
 /**
- * Queues events in a lock-free ring and drains them on a shared pool, one drain task per
- * subscriber at a time (so order is kept without a thread per subscriber). A drain hands the
- * thread back after a bounded number of events so that one busy subscriber cannot starve others,
- * and goes idle as soon as its queue is empty: spinning for more takes the core from the
- * publisher on small machines (measured: 4 subscribers on 2 cores ran at half the rate), while
- * starting the drain again is cheap. A publisher facing a full queue parks and is woken by the
- * drain once it has made room.
+ * Queues events in a bounded lock-free queue (JCTools') and drains them on a shared pool, one
+ * drain task per subscriber at a time (so order is kept without a thread per subscriber). A drain
+ * hands the thread back after a bounded number of events so that one busy subscriber cannot
+ * starve others, and goes idle as soon as its queue is empty: spinning for more takes the core
+ * from the publisher on small machines (measured: 4 subscribers on 2 cores ran at half the rate),
+ * while starting the drain again is cheap. A publisher facing a full queue parks and is woken by
+ * the drain once it has made room.
  */
 public final class AsyncSubscriber<E> extends Subscriber {
   private static final int EVENTS_PER_TURN = 4096;
@@ -40,14 +38,6 @@ public final class AsyncSubscriber<E> extends Subscriber {
   private static final int SPINS_BEFORE_PARK = 64;
   // a bound on each park, in case a wake-up is missed
   private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
-  // MEASUREMENT ONLY (issue 12): which queues back a subscription, read once so that the JIT
-  // folds the choice away; benchmarks/AsyncDispatchBenchmark sets it per fork. "rings" for
-  // MpscRing/RingQueue, "jctools" for JCTools' MpscArrayQueue/MpmcArrayQueue, "jctools-atomic"
-  // for their variants without sun.misc.Unsafe
-  private static final int QUEUES = queues(System.getProperty("virthooks.internal.queues", "rings"));
-  private static final int RINGS = 0;
-  private static final int JCTOOLS = 1;
-  private static final int JCTOOLS_ATOMIC = 2;
   private static final VarHandle WAITER;
   private static final VarHandle DELIVERED;
 
@@ -61,13 +51,13 @@ public final class AsyncSubscriber<E> extends Subscriber {
     }
   }
 
-  // DROP_OLDEST discards from the publishing side, so it needs a queue with many consumers
-  private final RingQueue<VirtEvent> shared;
-  private final MpscRing<VirtEvent> single;
-  private final MpmcArrayQueue<VirtEvent> mpmc;
-  private final MpscArrayQueue<VirtEvent> mpsc;
-  private final MpmcAtomicArrayQueue<VirtEvent> mpmcAtomic;
-  private final MpscAtomicArrayQueue<VirtEvent> mpscAtomic;
+  // JCTools' queues in their java.util.concurrent.atomic form: the sun.misc.Unsafe form prints a
+  // warning on JDK 24 and later and its methods are to be removed, and neither form was faster
+  // here than the other or than the rings these replaced (docs/performance.md). Many producers
+  // and the drain as the only consumer, except under DROP_OLDEST, where publishers discard the
+  // oldest event and so are consumers too
+  private final MpmcAtomicArrayQueue<VirtEvent> shared;
+  private final MpscAtomicArrayQueue<VirtEvent> single;
   private final OverflowPolicy policy;
   private final Executor executor;
   private final AtomicInteger state = new AtomicInteger(IDLE);
@@ -85,92 +75,26 @@ public final class AsyncSubscriber<E> extends Subscriber {
       ListenerErrorHandler errorHandler, Consumer<Subscriber> onClose, int capacity,
       OverflowPolicy policy, Executor executor) {
     super(name, type, filter, listener, errorHandler, onClose);
-    boolean many = policy == OverflowPolicy.DROP_OLDEST;
-    // JCTools' MPMC queue wants at least 2; the rings round 1 up to 2 as well
+    // JCTools rounds the capacity up to a power of two; its MPMC queue wants at least 2
     int cap = Math.max(2, capacity);
-    this.shared = QUEUES == RINGS && many ? new RingQueue<>(cap) : null;
-    this.single = QUEUES == RINGS && !many ? new MpscRing<>(cap) : null;
-    this.mpmc = QUEUES == JCTOOLS && many ? new MpmcArrayQueue<>(cap) : null;
-    this.mpsc = QUEUES == JCTOOLS && !many ? new MpscArrayQueue<>(cap) : null;
-    this.mpmcAtomic = QUEUES == JCTOOLS_ATOMIC && many ? new MpmcAtomicArrayQueue<>(cap) : null;
-    this.mpscAtomic = QUEUES == JCTOOLS_ATOMIC && !many ? new MpscAtomicArrayQueue<>(cap) : null;
+    this.shared = policy == OverflowPolicy.DROP_OLDEST ? new MpmcAtomicArrayQueue<>(cap) : null;
+    this.single = shared == null ? new MpscAtomicArrayQueue<>(cap) : null;
     this.policy = policy;
     this.executor = executor;
   }
 
-  private static int queues(String name) {
-    switch (name) {
-      case "rings":
-        return RINGS;
-      case "jctools":
-        return JCTOOLS;
-      case "jctools-atomic":
-        return JCTOOLS_ATOMIC;
-      default:
-        throw new IllegalArgumentException("virthooks.internal.queues: " + name);
-    }
-  }
-
-  // offer and poll are JCTools' strict ones (false only when full, null only when empty), the
-  // contract the rings have and the drain's idle check relies on
+  // offer and poll are JCTools' strict ones (false only when full, null only when empty), which
+  // the drain's idle check relies on; the relaxed ones may fail while another thread is midway
   private boolean put(VirtEvent e) {
-    if (QUEUES == JCTOOLS) {
-      return mpsc != null ? mpsc.offer(e) : mpmc.offer(e);
-    }
-    if (QUEUES == JCTOOLS_ATOMIC) {
-      return mpscAtomic != null ? mpscAtomic.offer(e) : mpmcAtomic.offer(e);
-    }
     return single != null ? single.offer(e) : shared.offer(e);
   }
 
   private VirtEvent take() {
-    if (QUEUES == JCTOOLS) {
-      return mpsc != null ? mpsc.poll() : mpmc.poll();
-    }
-    if (QUEUES == JCTOOLS_ATOMIC) {
-      return mpscAtomic != null ? mpscAtomic.poll() : mpmcAtomic.poll();
-    }
     return single != null ? single.poll() : shared.poll();
   }
 
-  // DROP_OLDEST only: a publisher discarding the oldest event
-  private VirtEvent takeShared() {
-    if (QUEUES == JCTOOLS) {
-      return mpmc.poll();
-    }
-    if (QUEUES == JCTOOLS_ATOMIC) {
-      return mpmcAtomic.poll();
-    }
-    return shared.poll();
-  }
-
   private boolean empty() {
-    if (QUEUES == JCTOOLS) {
-      return mpsc != null ? mpsc.isEmpty() : mpmc.isEmpty();
-    }
-    if (QUEUES == JCTOOLS_ATOMIC) {
-      return mpscAtomic != null ? mpscAtomic.isEmpty() : mpmcAtomic.isEmpty();
-    }
     return single != null ? single.isEmpty() : shared.isEmpty();
-  }
-
-  private int size() {
-    if (QUEUES == JCTOOLS) {
-      return mpsc != null ? mpsc.size() : mpmc.size();
-    }
-    if (QUEUES == JCTOOLS_ATOMIC) {
-      return mpscAtomic != null ? mpscAtomic.size() : mpmcAtomic.size();
-    }
-    return single != null ? single.size() : shared.size();
-  }
-
-  // the single consumer only (or any thread under DROP_OLDEST)
-  private int clear() {
-    int n = 0;
-    while (take() != null) {
-      n++;
-    }
-    return n;
   }
 
   @Override
@@ -195,10 +119,10 @@ public final class AsyncSubscriber<E> extends Subscriber {
         }
         case DROP_OLDEST -> {
           do {
-            if (takeShared() != null) {
+            if (shared.poll() != null) {
               dropped.increment();
             }
-          } while (!put(event));
+          } while (!shared.offer(event));
         }
       }
     }
@@ -316,6 +240,15 @@ public final class AsyncSubscriber<E> extends Subscriber {
     }
   }
 
+  // the single consumer only (or any thread under DROP_OLDEST); JCTools' clear() does not count
+  private int clear() {
+    int n = 0;
+    while (take() != null) {
+      n++;
+    }
+    return n;
+  }
+
   private void drain() {
     int delivered = 0;
     long turnEnd = System.nanoTime() + TURN_NANOS;
@@ -390,7 +323,7 @@ public final class AsyncSubscriber<E> extends Subscriber {
   protected void discardQueued() {
     // polling here could race the drain, the queue's only consumer: the drain discards instead,
     // since it skips delivery once the subscription is inactive
-    if (policy == OverflowPolicy.DROP_OLDEST) {
+    if (shared != null) {
       clear();
     }
   }
@@ -407,6 +340,6 @@ public final class AsyncSubscriber<E> extends Subscriber {
 
   @Override
   public int queued() {
-    return size();
+    return single != null ? single.size() : shared.size();
   }
 }
