@@ -193,6 +193,29 @@ class EventDispatcherTest {
   }
 
   @Test
+  void aQueueOfOneHoldsTwoUnderEveryPolicy() throws Exception {
+    // capacity 1 is allowed; the queues round it up to 2 (JCTools' MPMC queue refuses 1)
+    for (OverflowPolicy policy : OverflowPolicy.values()) {
+      CountDownLatch gate = new CountDownLatch(1);
+      RecordingListener<VirtEvent> rec = new RecordingListener<>();
+      Registration r = dispatcher.subscribe(VirtEvent.class).async(1, policy)
+          .register(e -> {
+            await(gate);
+            rec.onEvent(e);
+          });
+      dispatcher.publish(ev.domain("a", DomainEvent.Kind.STARTED));
+      waitUntilQueued(r, 0);
+      dispatcher.publish(ev.domain("a", DomainEvent.Kind.STARTED));
+      dispatcher.publish(ev.domain("a", DomainEvent.Kind.STARTED));
+      assertThat(r.queued()).as(policy.name()).isEqualTo(2);
+      assertThat(r.dropped()).as(policy.name()).isZero();
+      gate.countDown();
+      assertThat(rec.awaitCount(3, Duration.ofSeconds(5))).as(policy.name()).hasSize(3);
+      r.close();
+    }
+  }
+
+  @Test
   void blockMakesThePublisherWaitAndLosesNothing() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     RecordingListener<VirtEvent> rec = new RecordingListener<>();
@@ -231,6 +254,47 @@ class EventDispatcherTest {
       d.publish(ev.domain("a", DomainEvent.Kind.STARTED));
       assertThat(b.awaitCount(10, Duration.ofSeconds(10))).hasSize(10);
     }
+  }
+
+  @Test
+  void subscriptionObserversAreToldOfExistingLaterAndClosedSubscriptionsOnce() {
+    List<String> told = new ArrayList<>();
+    SubscriptionObserver observer = new SubscriptionObserver() {
+      @Override
+      public void subscribed(Registration r) {
+        told.add("+" + r.name());
+      }
+
+      @Override
+      public void closed(Registration r) {
+        told.add("-" + r.name());
+      }
+    };
+    SubscriptionObserver throwing = new SubscriptionObserver() {
+      @Override
+      public void subscribed(Registration r) {
+        throw new IllegalStateException("observer bug");
+      }
+
+      @Override
+      public void closed(Registration r) {
+        throw new IllegalStateException("observer bug");
+      }
+    };
+    Registration before = dispatcher.subscribe(DomainEvent.class).name("before").register(e -> {});
+    dispatcher.addSubscriptionObserver(throwing);
+    dispatcher.addSubscriptionObserver(observer);
+    Registration after = dispatcher.subscribe(VirtEvent.class).name("after").async()
+        .register(e -> {});
+    before.close();
+    before.close();
+    dispatcher.subscribe(VirtEvent.class).name("lasts").register(e -> {});
+    assertThat(dispatcher.removeSubscriptionObserver(throwing)).isTrue();
+    assertThat(dispatcher.removeSubscriptionObserver(throwing)).isFalse();
+    after.close();
+    assertThat(dispatcher.removeSubscriptionObserver(observer)).isTrue();
+    dispatcher.subscribe(VirtEvent.class).name("unseen").register(e -> {});
+    assertThat(told).containsExactly("+before", "+after", "-before", "+lasts", "-after");
   }
 
   @Test

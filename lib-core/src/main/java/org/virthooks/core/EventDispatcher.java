@@ -52,6 +52,9 @@ public final class EventDispatcher implements EventSink, AutoCloseable {
   private volatile Subscriber[][] table;
   private volatile ExecutorService pool;
   private volatile boolean closed;
+  // guarded by lock, like the table, so observers see a registration's subscribing and closing
+  // in order and each once
+  private SubscriptionObserver[] observers = new SubscriptionObserver[0];
 
   private EventDispatcher(Builder b) {
     this.errorHandler = b.errorHandler;
@@ -119,6 +122,46 @@ public final class EventDispatcher implements EventSink, AutoCloseable {
       }
     }
     return all;
+  }
+
+  /**
+   * Tells {@code observer} of every active registration now, then of every subscription made or
+   * closed later, until {@link #removeSubscriptionObserver}. See {@link SubscriptionObserver} for
+   * the thread it is called on.
+   */
+  public void addSubscriptionObserver(SubscriptionObserver observer) {
+    Checks.notNull("observer", observer);
+    synchronized (lock) {
+      SubscriptionObserver[] o = Arrays.copyOf(observers, observers.length + 1);
+      o[o.length - 1] = observer;
+      observers = o;
+      for (Subscriber s : subscribers()) {
+        tell(observer, s, true);
+      }
+    }
+  }
+
+  /** Stops telling {@code observer}; false when it was not added. */
+  public boolean removeSubscriptionObserver(SubscriptionObserver observer) {
+    synchronized (lock) {
+      List<SubscriptionObserver> o = new ArrayList<>(Arrays.asList(observers));
+      boolean removed = o.remove(observer);
+      observers = o.toArray(new SubscriptionObserver[0]);
+      return removed;
+    }
+  }
+
+  // an observer is monitoring: what it throws must not fail a subscribe or a close
+  private static void tell(SubscriptionObserver o, Registration r, boolean subscribed) {
+    try {
+      if (subscribed) {
+        o.subscribed(r);
+      } else {
+        o.closed(r);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("subscription observer {} threw for '{}'", o, r.name(), e);
+    }
   }
 
   /** Events discarded so far by the overflow policies of active registrations. */
@@ -201,6 +244,9 @@ public final class EventDispatcher implements EventSink, AutoCloseable {
         }
       }
       table = t;
+      for (SubscriptionObserver o : observers) {
+        tell(o, s, true);
+      }
       return s;
     }
   }
@@ -208,6 +254,7 @@ public final class EventDispatcher implements EventSink, AutoCloseable {
   private void remove(Subscriber s) {
     synchronized (lock) {
       Subscriber[][] t = table.clone();
+      boolean found = false;
       for (int i = 0; i < t.length; i++) {
         Subscriber[] row = t[i];
         int at = Arrays.asList(row).indexOf(s);
@@ -216,9 +263,15 @@ public final class EventDispatcher implements EventSink, AutoCloseable {
           System.arraycopy(row, 0, shorter, 0, at);
           System.arraycopy(row, at + 1, shorter, at, row.length - at - 1);
           t[i] = shorter;
+          found = true;
         }
       }
       table = t;
+      if (found) {
+        for (SubscriptionObserver o : observers) {
+          tell(o, s, false);
+        }
+      }
     }
   }
 

@@ -54,13 +54,42 @@ class EventDispatcherMetricsTest {
   }
 
   @Test
-  void bindingAgainMeasuresSubscriptionsMadeSince() {
+  void subscriptionsMadeAfterBindingGetMetersAndClosedOnesLoseThem() {
+    Registration early = dispatcher.subscribe(VirtEvent.class).name("early").register(e -> {});
     new EventDispatcherMetrics(dispatcher).bindTo(registry);
-    dispatcher.subscribe(VirtEvent.class).name("late").register(e -> {});
-    assertThat(registry.find("virthooks.subscription.delivered").meters()).isEmpty();
-    new EventDispatcherMetrics(dispatcher).bindTo(registry);
+    Registration late = dispatcher.subscribe(DomainEvent.class).name("late")
+        .async(8, OverflowPolicy.BLOCK).register(e -> {});
     dispatcher.publish(ev.domain("a", DomainEvent.Kind.STARTED));
-    assertThat(delivered("late", "VirtEvent")).isEqualTo(1.0);
+
+    assertThat(delivered("early", "VirtEvent")).isEqualTo(1.0);
+    assertThat(registry.find("virthooks.subscription.queued").tags("subscription", "late").gauge())
+        .isNotNull();
+    assertThat(registry.find("virthooks.subscription.dropped").tags("subscription", "late")
+        .functionCounter()).isNotNull();
+
+    early.close();
+    assertThat(registry.find("virthooks.subscription.delivered").tags("subscription", "early")
+        .meters()).isEmpty();
+    assertThat(registry.find("virthooks.subscription.queued").tags("subscription", "early")
+        .meters()).isEmpty();
+    assertThat(registry.find("virthooks.subscription.delivered").tags("subscription", "late")
+        .meters()).hasSize(1);
+
+    late.close();
+    assertThat(registry.getMeters()).isEmpty();
+  }
+
+  @Test
+  void bindingTwiceMakesOneSetOfMetersAndClosingTheDispatcherRemovesThem() {
+    new EventDispatcherMetrics(dispatcher).bindTo(registry);
+    new EventDispatcherMetrics(dispatcher).bindTo(registry);
+    dispatcher.subscribe(VirtEvent.class).name("one").register(e -> {});
+    dispatcher.publish(ev.domain("a", DomainEvent.Kind.STARTED));
+    assertThat(registry.getMeters()).hasSize(3);
+    assertThat(delivered("one", "VirtEvent")).isEqualTo(1.0);
+
+    dispatcher.close();
+    assertThat(registry.getMeters()).isEmpty();
   }
 
   private double delivered(String name, String type) {

@@ -12,19 +12,21 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
+import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 import org.virthooks.core.EventListener;
 import org.virthooks.core.ListenerErrorHandler;
 import org.virthooks.core.OverflowPolicy;
 import org.virthooks.core.VirtEvent;
 
 /**
- * Queues events in a lock-free ring and drains them on a shared pool, one drain task per
- * subscriber at a time (so order is kept without a thread per subscriber). A drain hands the
- * thread back after a bounded number of events so that one busy subscriber cannot starve others,
- * and goes idle as soon as its queue is empty: spinning for more takes the core from the
- * publisher on small machines (measured: 4 subscribers on 2 cores ran at half the rate), while
- * starting the drain again is cheap. A publisher facing a full queue parks and is woken by the
- * drain once it has made room.
+ * Queues events in a bounded lock-free queue (JCTools') and drains them on a shared pool, one
+ * drain task per subscriber at a time (so order is kept without a thread per subscriber). A drain
+ * hands the thread back after a bounded number of events so that one busy subscriber cannot
+ * starve others, and goes idle as soon as its queue is empty: spinning for more takes the core
+ * from the publisher on small machines (measured: 4 subscribers on 2 cores ran at half the rate),
+ * while starting the drain again is cheap. A publisher facing a full queue parks and is woken by
+ * the drain once it has made room.
  */
 public final class AsyncSubscriber<E> extends Subscriber {
   private static final int EVENTS_PER_TURN = 4096;
@@ -49,9 +51,13 @@ public final class AsyncSubscriber<E> extends Subscriber {
     }
   }
 
-  // DROP_OLDEST discards from the publishing side, so it needs a queue with many consumers
-  private final RingQueue<VirtEvent> shared;
-  private final MpscRing<VirtEvent> single;
+  // JCTools' queues in their java.util.concurrent.atomic form: the sun.misc.Unsafe form prints a
+  // warning on JDK 24 and later and its methods are to be removed, and it was not steadily
+  // faster; neither was measurably slower than the rings these replaced (docs/performance.md).
+  // Many producers and the drain as the only consumer, except under DROP_OLDEST, where
+  // publishers discard the oldest event and so are consumers too
+  private final MpmcAtomicArrayQueue<VirtEvent> shared;
+  private final MpscAtomicArrayQueue<VirtEvent> single;
   private final OverflowPolicy policy;
   private final Executor executor;
   private final AtomicInteger state = new AtomicInteger(IDLE);
@@ -69,12 +75,16 @@ public final class AsyncSubscriber<E> extends Subscriber {
       ListenerErrorHandler errorHandler, Consumer<Subscriber> onClose, int capacity,
       OverflowPolicy policy, Executor executor) {
     super(name, type, filter, listener, errorHandler, onClose);
-    this.shared = policy == OverflowPolicy.DROP_OLDEST ? new RingQueue<>(capacity) : null;
-    this.single = shared == null ? new MpscRing<>(capacity) : null;
+    // JCTools rounds the capacity up to a power of two; its MPMC queue wants at least 2
+    int cap = Math.max(2, capacity);
+    this.shared = policy == OverflowPolicy.DROP_OLDEST ? new MpmcAtomicArrayQueue<>(cap) : null;
+    this.single = shared == null ? new MpscAtomicArrayQueue<>(cap) : null;
     this.policy = policy;
     this.executor = executor;
   }
 
+  // offer and poll are JCTools' strict ones (false only when full, null only when empty), which
+  // the drain's idle check relies on; the relaxed ones may fail while another thread is midway
   private boolean put(VirtEvent e) {
     return single != null ? single.offer(e) : shared.offer(e);
   }
@@ -225,9 +235,18 @@ public final class AsyncSubscriber<E> extends Subscriber {
       // the dispatcher is shutting down: nothing will drain this queue any more. CLOSED is
       // terminal, so no other thread can schedule, and this one may act as the single consumer
       state.set(CLOSED);
-      dropped.add(single != null ? single.clear() : shared.clear());
+      dropped.add(clear());
       wakeWaiter();
     }
+  }
+
+  // the single consumer only (or any thread under DROP_OLDEST); JCTools' clear() does not count
+  private int clear() {
+    int n = 0;
+    while (take() != null) {
+      n++;
+    }
+    return n;
   }
 
   private void drain() {
@@ -305,7 +324,7 @@ public final class AsyncSubscriber<E> extends Subscriber {
     // polling here could race the drain, the queue's only consumer: the drain discards instead,
     // since it skips delivery once the subscription is inactive
     if (shared != null) {
-      shared.clear();
+      clear();
     }
   }
 
