@@ -498,16 +498,26 @@ public final class LibvirtDomain implements AutoCloseable {
       IntByReference n = new IntByReference();
       Calls.notNull(nat().virDomainGetSchedulerType(p, n), op("virDomainGetSchedulerType"))
           .toString(); // frees the name
-      return fetch(p, n.getValue(), "virDomainGetSchedulerParametersFlags",
-          (m, c) -> nat().virDomainGetSchedulerParametersFlags(p, m, c, f));
+      // without flags the unflagged call, as virsh does: some drivers (the test driver) refuse
+      // the flag the flagged one adds for strings (VIR_TYPED_PARAM_STRING_OKAY)
+      return f == 0
+          ? fetch(p, n.getValue(), "virDomainGetSchedulerParameters",
+              (m, c) -> nat().virDomainGetSchedulerParameters(p, m, c))
+          : fetch(p, n.getValue(), "virDomainGetSchedulerParametersFlags",
+              (m, c) -> nat().virDomainGetSchedulerParametersFlags(p, m, c, f));
     });
   }
 
   /** Sets scheduler tunables (set_scheduler_parameters). */
   public void setSchedulerParameters(TypedParameters params, Set<ModificationImpact> impact) {
-    store("virDomainSetSchedulerParametersFlags", params,
-        (p, w) -> nat().virDomainSetSchedulerParametersFlags(p, w.array(), w.count(),
-            LibvirtFlag.mask(impact)));
+    int f = LibvirtFlag.mask(impact);
+    if (f == 0) {
+      store("virDomainSetSchedulerParameters", params,
+          (p, w) -> nat().virDomainSetSchedulerParameters(p, w.array(), w.count()));
+    } else {
+      store("virDomainSetSchedulerParametersFlags", params,
+          (p, w) -> nat().virDomainSetSchedulerParametersFlags(p, w.array(), w.count(), f));
+    }
   }
 
   /** The memory tunables; keys in {@link MemoryParameter} (get_memory_parameters). */

@@ -61,6 +61,12 @@ public interface NativeLibvirt extends Library {
   /** virDomainGetSchedulerType: the type, and the number of scheduler parameters. */
   CString virDomainGetSchedulerType(DomainPointer dom, IntByReference nparams);
 
+  /** virDomainGetSchedulerParameters (no flags: what virsh calls for the current state). */
+  int virDomainGetSchedulerParameters(DomainPointer dom, Pointer params, IntByReference n);
+
+  /** virDomainSetSchedulerParameters. */
+  int virDomainSetSchedulerParameters(DomainPointer dom, Pointer params, int n);
+
   /** virDomainGetSchedulerParametersFlags. */
   int virDomainGetSchedulerParametersFlags(DomainPointer dom, Pointer params, IntByReference n,
       int flags);
