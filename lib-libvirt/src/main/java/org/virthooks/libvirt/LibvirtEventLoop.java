@@ -1,13 +1,12 @@
 package org.virthooks.libvirt;
 
 import java.util.concurrent.atomic.AtomicLong;
-import org.libvirt.Connect;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
-import org.libvirt.jna.Libvirt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.virthooks.libvirt.internal.NativeLibvirt;
+import org.virthooks.libvirt.internal.QuietErrors;
 
 /**
  * The one libvirt event loop of this JVM: libvirt's default event implementation, registered
@@ -45,12 +44,6 @@ public final class LibvirtEventLoop {
   private static boolean initialised;
   private static boolean external;
   private static Thread thread;
-  // strongly referenced: libvirt keeps the native trampoline
-  private static final Libvirt.VirErrorCallback QUIET_ERRORS = (p, e) -> {
-    if (LOG.isDebugEnabled() && e != null) {
-      LOG.debug("libvirt error {}: {}", e.code, e.message);
-    }
-  };
 
   private LibvirtEventLoop() {}
 
@@ -68,7 +61,7 @@ public final class LibvirtEventLoop {
       NativeLibvirt.get(); // fails with the package name before libvirt-java's loader does
       try {
         if (!external) {
-          Connect.setErrorCallback(QUIET_ERRORS);
+          QuietErrors.install();
           Library.initEventLoop();
           thread = new Thread(LibvirtEventLoop::run, THREAD_NAME);
           thread.setDaemon(true);

@@ -12,6 +12,10 @@
  * stop-then-start of a reboot. The native library comes from Debian's {@code libvirt0}; without
  * it the source fails with a {@link org.virthooks.libvirt.LibvirtUnavailableException} naming it.
  *
+ * <h2>Domains</h2>
+ * {@code org.virthooks.libvirt.domain} is Sys::Virt::Domain as a typed API: look up, define,
+ * query, control and tune guests, with lib-core's domain types.
+ *
  * <h2>Hook scripts</h2>
  * {@link org.virthooks.libvirt.LibvirtHookRunner} turns a hook-script call (argv, stdin) into a
  * {@code HookCall} at one of {@link org.virthooks.libvirt.LibvirtHookPoints}, with the parsed

@@ -3,16 +3,22 @@ package org.virthooks.libvirt.internal;
 import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import java.util.Map;
+import org.libvirt.jna.CString;
 import org.libvirt.jna.ConnectionPointer;
 import org.libvirt.jna.DomainPointer;
 import org.libvirt.jna.NetworkPointer;
 import org.virthooks.libvirt.LibvirtUnavailableException;
 
 /**
- * The few libvirt functions that libvirt-java 0.5.4 does not bind (network events, domain state),
- * bound here with JNA against the same {@code libvirt.so.0}.
+ * The libvirt functions that libvirt-java 0.5.4 does not bind (network events, domain state, the
+ * domain API's flagged calls and typed-parameter tunables), bound here with JNA against the same
+ * {@code libvirt.so.0}, strings in UTF-8. Strings libvirt allocates come back as libvirt-java's
+ * {@link CString}, which frees them when read. Typed-parameter arrays are {@link Pointer}s to
+ * 96-byte virTypedParameter elements (see {@link TypedParams}).
  */
 public interface NativeLibvirt extends Library {
   /** Network event ID of lifecycle events. */
@@ -27,6 +33,82 @@ public interface NativeLibvirt extends Library {
 
   /** virDomainGetState. */
   int virDomainGetState(DomainPointer dom, IntByReference state, IntByReference reason, int flags);
+
+  /** virDomainGetHostname. */
+  CString virDomainGetHostname(DomainPointer dom, int flags);
+
+  /** virDomainGetControlInfo into a 16-byte virDomainControlInfo. */
+  int virDomainGetControlInfo(DomainPointer dom, Pointer info, int flags);
+
+  /** virDomainGetDiskErrors into 16-byte virDomainDiskError elements (null, 0: the count). */
+  int virDomainGetDiskErrors(DomainPointer dom, Pointer errors, int maxerrors, int flags);
+
+  /** virDomainGetVcpusFlags. */
+  int virDomainGetVcpusFlags(DomainPointer dom, int flags);
+
+  /** virDomainSetMemoryFlags (KiB). */
+  int virDomainSetMemoryFlags(DomainPointer dom, NativeLong memory, int flags);
+
+  /** virDomainShutdownFlags. */
+  int virDomainShutdownFlags(DomainPointer dom, int flags);
+
+  /** virDomainDestroyFlags. */
+  int virDomainDestroyFlags(DomainPointer dom, int flags);
+
+  /** virDomainDefineXMLFlags. */
+  DomainPointer virDomainDefineXMLFlags(ConnectionPointer conn, String xml, int flags);
+
+  /** virDomainGetSchedulerType: the type, and the number of scheduler parameters. */
+  CString virDomainGetSchedulerType(DomainPointer dom, IntByReference nparams);
+
+  /** virDomainGetSchedulerParameters (no flags: what virsh calls for the current state). */
+  int virDomainGetSchedulerParameters(DomainPointer dom, Pointer params, IntByReference n);
+
+  /** virDomainSetSchedulerParameters. */
+  int virDomainSetSchedulerParameters(DomainPointer dom, Pointer params, int n);
+
+  /** virDomainGetSchedulerParametersFlags. */
+  int virDomainGetSchedulerParametersFlags(DomainPointer dom, Pointer params, IntByReference n,
+      int flags);
+
+  /** virDomainSetSchedulerParametersFlags. */
+  int virDomainSetSchedulerParametersFlags(DomainPointer dom, Pointer params, int n, int flags);
+
+  /** virDomainGetMemoryParameters. */
+  int virDomainGetMemoryParameters(DomainPointer dom, Pointer params, IntByReference n, int flags);
+
+  /** virDomainSetMemoryParameters. */
+  int virDomainSetMemoryParameters(DomainPointer dom, Pointer params, int n, int flags);
+
+  /** virDomainGetBlkioParameters. */
+  int virDomainGetBlkioParameters(DomainPointer dom, Pointer params, IntByReference n, int flags);
+
+  /** virDomainSetBlkioParameters. */
+  int virDomainSetBlkioParameters(DomainPointer dom, Pointer params, int n, int flags);
+
+  /** virDomainGetNumaParameters. */
+  int virDomainGetNumaParameters(DomainPointer dom, Pointer params, IntByReference n, int flags);
+
+  /** virDomainSetNumaParameters. */
+  int virDomainSetNumaParameters(DomainPointer dom, Pointer params, int n, int flags);
+
+  /** virDomainGetInterfaceParameters. */
+  int virDomainGetInterfaceParameters(DomainPointer dom, String device, Pointer params,
+      IntByReference n, int flags);
+
+  /** virDomainSetInterfaceParameters. */
+  int virDomainSetInterfaceParameters(DomainPointer dom, String device, Pointer params, int n,
+      int flags);
+
+  /** virDomainGetBlockIoTune. */
+  int virDomainGetBlockIoTune(DomainPointer dom, String disk, Pointer params, IntByReference n,
+      int flags);
+
+  /** virDomainSetBlockIoTune. */
+  int virDomainSetBlockIoTune(DomainPointer dom, String disk, Pointer params, int n, int flags);
+
+  /** virTypedParamsClear: frees the strings of an array the caller allocated. */
+  void virTypedParamsClear(Pointer params, int n);
 
   /** virNetworkGetName: a local accessor, no round trip. */
   String virNetworkGetName(NetworkPointer net);
@@ -54,7 +136,8 @@ public interface NativeLibvirt extends Library {
         throw failure;
       }
       try {
-        instance = Native.load("virt", NativeLibvirt.class);
+        instance = Native.load("virt", NativeLibvirt.class,
+            Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
         return instance;
       } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
         failure = new LibvirtUnavailableException(e);
