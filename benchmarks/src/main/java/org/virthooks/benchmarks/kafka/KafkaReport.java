@@ -71,6 +71,8 @@ public final class KafkaReport {
 
         double bareRate = bare(broker, "bare", stored);
         SinkRun s = sink(broker, "sink", tmp.resolve("spool"), events, publishers);
+        // the spool without fsync: a killed process loses nothing, a power cut may
+        SinkRun nf = sink(broker, "sink", tmp.resolve("spool-nofsync"), events, publishers, false);
         Latency l = latency(broker, tmp.resolve("latency"), latencySeconds, publishers);
 
         System.out.println();
@@ -83,6 +85,10 @@ public final class KafkaReport {
             s.rate, 100 * s.rate / bareRate);
         System.out.printf(Locale.ROOT, "| publish (append) during that run, p50 / p99 "
             + "| %.3f / %.3f ms | |%n", s.appendP50, s.appendP99);
+        System.out.printf(Locale.ROOT, "| sink, spool without fsync, acks=all, %d publishers "
+            + "| %,.0f ev/s (%.0f%% of bare) | |%n", publishers, nf.rate, 100 * nf.rate / bareRate);
+        System.out.printf(Locale.ROOT, "| publish (append) during that run, p50 / p99 "
+            + "| %.3f / %.3f ms | |%n", nf.appendP50, nf.appendP99);
         System.out.printf(Locale.ROOT, "| publish -> consumer at 1,000 ev/s (%d publishers), "
             + "p50 / p99 / max | %.1f / %.1f / %.1f ms | p99 <= 100 ms |%n", publishers, l.p50,
             l.p99, l.max);
@@ -173,10 +179,16 @@ public final class KafkaReport {
 
   private static SinkRun sink(KafkaBroker broker, String topic, Path dir, int n, int publishers)
       throws Exception {
+    return sink(broker, topic, dir, n, publishers, true);
+  }
+
+  private static SinkRun sink(KafkaBroker broker, String topic, Path dir, int n, int publishers,
+      boolean fsync) throws Exception {
     List<VirtEvent> events = events(n);
     long[] appendNanos = new long[n];
     try (KafkaEventSink sink = KafkaEventSink.builder().bootstrapServers(broker.bootstrapServers())
-        .topic(topic).hostId("bench").spool(SpoolConfig.defaults(dir)).build().start()) {
+        .topic(topic).hostId("bench").spool(SpoolConfig.defaults(dir).withFsync(fsync)).build()
+        .start()) {
       long t0 = System.nanoTime();
       List<Thread> threads = new ArrayList<>();
       for (int p = 0; p < publishers; p++) {
