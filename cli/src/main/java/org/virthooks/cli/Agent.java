@@ -158,6 +158,9 @@ final class Agent implements AutoCloseable {
         b.credentials(config.ldmUser().get(), config.ldmPasswordFile().orElseThrow());
       }
       config.ldmPin().ifPresent(p -> b.trust(LdmTrust.pinnedSha256(p)));
+      if (config.ldmTrustStore().isPresent()) {
+        b.trust(LdmTrust.trustStore(trustStore(config)));
+      }
       if (config.ldmInsecure()) {
         b.trust(LdmTrust.insecureTrustAnyCertificate());
       }
@@ -185,6 +188,17 @@ final class Agent implements AutoCloseable {
         .closeGrace(config.shutdownGrace())
         .build()
         .start();
+  }
+
+  private static java.security.KeyStore trustStore(AgentConfig config) throws IOException {
+    Path file = config.ldmTrustStore().orElseThrow();
+    char[] password = config.ldmTrustStorePassword().map(String::toCharArray).orElse(null);
+    try {
+      return java.security.KeyStore.getInstance(file.toFile(), password);
+    } catch (java.security.GeneralSecurityException | IOException e) {
+      throw new IOException("ldm.truststore " + file + " cannot be read as a trust store: "
+          + e.getMessage(), e);
+    }
   }
 
   private void startFeed(EventFeed feed) {

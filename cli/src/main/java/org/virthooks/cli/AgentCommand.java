@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
     description = {"Carry this host's events off it: libvirt and LDoms feeds (and hook calls "
         + "through a relay) onto Kafka as CloudEvents through a crash-safe spool, and/or JSON "
         + "lines.",
-        "Keys of the --config file: " + "host.id, libvirt.uris, ldm.hosts, ldm.pin, ldm.insecure, "
+        "Keys of the --config file: host.id, libvirt.uris, ldm.hosts, ldm.pin, ldm.insecure, "
+            + "ldm.truststore, "
+            + "ldm.truststore.password, "
             + "ldm.user, ldm.password.file, relay.socket, relay.events.script, "
             + "kafka.bootstrap.servers, kafka.topic, kafka.content.mode, kafka.client.*, "
             + "output.jsonl, spool.dir, spool.max.bytes, spool.full.policy, spool.fsync, "

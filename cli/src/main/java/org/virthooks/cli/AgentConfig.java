@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * @param ldmHosts ldmd hosts to listen to
  * @param ldmPin the SHA-256 fingerprint of ldmd's certificate, when pinned
  * @param ldmInsecure trust any ldmd certificate (lab use)
+ * @param ldmTrustStore a trust store (PKCS#12 or JKS) holding ldmd's CA, when not pinned
+ * @param ldmTrustStorePassword the trust store's password, when it has one
  * @param ldmUser the SASL PLAIN user, when ldmd is remote
  * @param ldmPasswordFile the file whose first line is that user's password
  * @param relaySocket the Unix socket of a relay server for installed hook scripts, when wanted
@@ -48,6 +50,8 @@ public record AgentConfig(
     List<LdmHost> ldmHosts,
     Optional<String> ldmPin,
     boolean ldmInsecure,
+    Optional<Path> ldmTrustStore,
+    Optional<String> ldmTrustStorePassword,
     Optional<String> ldmUser,
     Optional<Path> ldmPasswordFile,
     Optional<Path> relaySocket,
@@ -98,7 +102,7 @@ public record AgentConfig(
 
   /** Every key the file may hold, besides {@code kafka.client.*}. */
   public static final Set<String> KEYS = Set.of("host.id", "libvirt.uris", "ldm.hosts",
-      "ldm.pin", "ldm.insecure", "ldm.user", "ldm.password.file", "relay.socket",
+      "ldm.pin", "ldm.insecure", "ldm.truststore", "ldm.truststore.password", "ldm.user", "ldm.password.file", "relay.socket",
       "relay.events.script", "kafka.bootstrap.servers", "kafka.topic", "kafka.content.mode",
       "output.jsonl", "spool.dir", "spool.max.bytes", "spool.full.policy", "spool.fsync",
       "metrics.prometheus.port", "shutdown.grace");
@@ -179,6 +183,16 @@ public record AgentConfig(
         throw new ConfigException("ldm.insecure", "true", "ldm.pin and ldm.insecure exclude each "
             + "other");
       }
+      Optional<Path> trustStore = optional("ldm.truststore").map(Path::of);
+      if (trustStore.isPresent() && (pin.isPresent() || insecure)) {
+        throw new ConfigException("ldm.truststore", trustStore.get().toString(), "choose one of "
+            + "ldm.pin, ldm.truststore and ldm.insecure");
+      }
+      trustStore.ifPresent(t -> {
+        if (!java.nio.file.Files.isReadable(t)) {
+          throw new ConfigException("ldm.truststore", t.toString(), "no readable file there");
+        }
+      });
       pin.ifPresent(p -> {
         if (!p.replace(":", "").matches("[0-9a-fA-F]{64}")) {
           throw new ConfigException("ldm.pin", p, "expected a SHA-256 fingerprint (64 hex digits)");
@@ -186,6 +200,11 @@ public record AgentConfig(
       });
       Optional<String> user = optional("ldm.user");
       Optional<Path> passwordFile = optional("ldm.password.file").map(Path::of);
+      passwordFile.ifPresent(f -> {
+        if (!java.nio.file.Files.isReadable(f)) {
+          throw new ConfigException("ldm.password.file", f.toString(), "no readable file there");
+        }
+      });
       if (user.isPresent() != passwordFile.isPresent()) {
         throw new ConfigException(user.isPresent() ? "ldm.password.file" : "ldm.user", "",
             "ldm.user and ldm.password.file go together");
@@ -237,7 +256,8 @@ public record AgentConfig(
             }
             return port("metrics.prometheus.port", p, p);
           });
-      AgentConfig c = new AgentConfig(hostId, uris, ldm, pin, insecure, user, passwordFile, relay,
+      AgentConfig c = new AgentConfig(hostId, uris, ldm, pin, insecure, trustStore,
+          optional("ldm.truststore.password"), user, passwordFile, relay,
           script, bootstrap, topic, mode.equals("structured"), client, jsonl,
           Path.of(all.get("spool.dir")), maxBytes, policy, bool("spool.fsync", true), metrics,
           duration("shutdown.grace"));

@@ -69,6 +69,8 @@ class AgentConfigTest {
         {"kafka.content.mode", "xml", "binary or structured"},
         {"libvirt.uris", "system", "not a libvirt URI"},
         {"spool.dri", "/x", "unknown key"},
+        {"ldm.truststore", "/no/such/store.p12", "no readable file"},
+        {"ldm.password.file", "/no/such/password", "no readable file"},
     };
     for (String[] b : bad) {
       Properties file = props("libvirt.uris", "test:///default", "kafka.bootstrap.servers",

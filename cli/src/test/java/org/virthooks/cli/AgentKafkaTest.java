@@ -39,6 +39,8 @@ import org.virthooks.core.relay.UnreachablePolicy;
 import org.virthooks.core.script.ScriptInvocation;
 import org.virthooks.core.script.ScriptResult;
 import org.virthooks.kafka.testing.KafkaBrokerExtension;
+import org.virthooks.ldm.testing.LdmdSimulator;
+import org.virthooks.ldm.testing.SeedEvents;
 
 /**
  * {@code virthooks agent} as an operator runs it, a child JVM against a real Kafka broker (one
@@ -75,13 +77,19 @@ class AgentKafkaTest {
 
   private Agent startAgent(String topic, Path spool, Path socket, String... more)
       throws IOException {
+    List<String> args = new ArrayList<>(List.of("--relay-socket", socket.toString()));
+    args.addAll(List.of(more));
+    return startAgent(topic, spool, args);
+  }
+
+  private Agent startAgent(String topic, Path spool, List<String> feeds) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), VirthooksCommand.class.getName(),
-        "agent", "--host-id", "agent-test", "--relay-socket", socket.toString(),
+        "agent", "--host-id", "agent-test",
         "--kafka", KAFKA.broker().bootstrapServers(), "--topic", topic,
         "--spool", spool.toString(), "--grace", "20s"));
-    cmd.addAll(List.of(more));
+    cmd.addAll(feeds);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     agents.add(p);
     StringBuffer output = new StringBuffer();
@@ -210,6 +218,60 @@ class AgentKafkaTest {
     last.process().destroy();
     assertThat(last.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(last.process().exitValue()).as(last.output().toString()).isZero();
+  }
+
+  @Test
+  void anLdomsFeedThroughTheAgentArrivesOnceAndInOrderPerDomain() throws Exception {
+    String topic = "agent-ldm";
+    KAFKA.broker().createTopic(topic, 3);
+    List<String> actions = List.of("bind-domain", "start-domain", "stop-domain", "unbind-domain");
+    Map<String, List<String>> published = new HashMap<>();
+    try (LdmdSimulator sim = LdmdSimulator.start()) {
+      Path cfg = dir.resolve("agent.properties");
+      java.nio.file.Files.writeString(cfg, "ldm.hosts=" + sim.host() + ":" + sim.port() + "\n"
+          + "ldm.pin=" + sim.certificateSha256() + "\n");
+      Agent agent = startAgent(topic, dir.resolve("spool"), List.of("--config", cfg.toString()));
+      assertThat(sim.awaitRegisteredClients(1, Duration.ofSeconds(60))).as(agent.output()
+          .toString()).isTrue();
+      for (int i = 0; i < 600; i++) {
+        String domain = "ldg" + (i % 6);
+        String action = actions.get((i / 6) % actions.size());
+        sim.publish(SeedEvents.event(action, domain));
+        published.computeIfAbsent(domain, d -> new ArrayList<>()).add(action);
+        if (i % 20 == 0) {
+          Thread.sleep(5); // a steady stream, not one burst
+        }
+      }
+      Map<String, List<String>> received = new HashMap<>();
+      Properties p = new Properties();
+      p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers());
+      try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+          new ByteArrayDeserializer())) {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (PartitionInfo i : c.partitionsFor(topic, Duration.ofSeconds(30))) {
+          parts.add(new TopicPartition(topic, i.partition()));
+        }
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < end && !received.equals(published)) {
+          for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+            JsonNode e = JSON.readTree(r.value());
+            if (e.path("attributes").path("resync").asText().equals("true")
+                || e.path("domain").isMissingNode() || e.path("domain").isNull()) {
+              continue; // the feed's own resynchronisation and source events
+            }
+            received.computeIfAbsent(e.path("domain").path("name").asText(),
+                d -> new ArrayList<>()).add(e.path("action").asText());
+          }
+        }
+      }
+      // once each and, per domain (one key, one partition), in the order ldmd sent them
+      assertThat(received).isEqualTo(published);
+      agent.process().destroy();
+      assertThat(agent.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(agent.process().exitValue()).as(agent.output().toString()).isZero();
+    }
   }
 
   @Test
