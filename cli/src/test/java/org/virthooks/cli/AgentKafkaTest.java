@@ -137,10 +137,22 @@ class AgentKafkaTest {
   /** The domain names of every record on {@code topic}, with how often each arrived. */
   private static Map<String, Integer> namesOnTopic(String topic, Set<String> expected,
       Duration within) throws Exception {
+    Map<String, Integer> seen = new HashMap<>();
+    consume(topic, within, () -> seen.keySet().containsAll(expected), event -> {
+      JsonNode name = event.path("domain").path("name");
+      if (!name.isMissingNode()) {
+        seen.merge(name.asText(), 1, Integer::sum);
+      }
+    });
+    return seen;
+  }
+
+  /** Reads {@code topic} from its start, each value as JSON, until {@code done} or {@code within}. */
+  private static void consume(String topic, Duration within, java.util.function.BooleanSupplier done,
+      java.util.function.Consumer<JsonNode> each) throws Exception {
     Properties p = new Properties();
     p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers());
     p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    Map<String, Integer> seen = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
       List<TopicPartition> parts = new ArrayList<>();
@@ -150,17 +162,12 @@ class AgentKafkaTest {
       c.assign(parts);
       c.seekToBeginning(parts);
       long end = System.nanoTime() + within.toNanos();
-      while (System.nanoTime() < end && !seen.keySet().containsAll(expected)) {
+      while (System.nanoTime() < end && !done.getAsBoolean()) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-          JsonNode event = JSON.readTree(r.value());
-          JsonNode name = event.path("domain").path("name");
-          if (!name.isMissingNode()) {
-            seen.merge(name.asText(), 1, Integer::sum);
-          }
+          each.accept(JSON.readTree(r.value()));
         }
       }
     }
-    return seen;
   }
 
   @Test
@@ -243,29 +250,14 @@ class AgentKafkaTest {
         }
       }
       Map<String, List<String>> received = new HashMap<>();
-      Properties p = new Properties();
-      p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers());
-      try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-          new ByteArrayDeserializer())) {
-        List<TopicPartition> parts = new ArrayList<>();
-        for (PartitionInfo i : c.partitionsFor(topic, Duration.ofSeconds(30))) {
-          parts.add(new TopicPartition(topic, i.partition()));
+      consume(topic, Duration.ofSeconds(120), () -> received.equals(published), e -> {
+        if (e.path("attributes").path("resync").asText().equals("true")
+            || e.path("domain").isMissingNode() || e.path("domain").isNull()) {
+          return; // the feed's own resynchronisation and source events
         }
-        c.assign(parts);
-        c.seekToBeginning(parts);
-        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < end && !received.equals(published)) {
-          for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-            JsonNode e = JSON.readTree(r.value());
-            if (e.path("attributes").path("resync").asText().equals("true")
-                || e.path("domain").isMissingNode() || e.path("domain").isNull()) {
-              continue; // the feed's own resynchronisation and source events
-            }
-            received.computeIfAbsent(e.path("domain").path("name").asText(),
-                d -> new ArrayList<>()).add(e.path("action").asText());
-          }
-        }
-      }
+        received.computeIfAbsent(e.path("domain").path("name").asText(),
+            d -> new ArrayList<>()).add(e.path("action").asText());
+      });
       // once each and, per domain (one key, one partition), in the order ldmd sent them
       assertThat(received).isEqualTo(published);
       agent.process().destroy();
