@@ -14,9 +14,11 @@ import org.virthooks.core.internal.JsonNames;
  * @param domain the domain, never null
  * @param kind what happened
  * @param detail the source's detail for the kind, such as libvirt's {@code DESTROYED} for a stop
+ * @param payload the typed data of the kinds that carry some ({@link DomainPayload}); when
+ *     present, its {@link DomainPayload#kind()} is this event's kind
  */
-public record DomainEvent(EventMeta meta, DomainRef domain, Kind kind, Optional<String> detail)
-    implements VirtEvent {
+public record DomainEvent(EventMeta meta, DomainRef domain, Kind kind, Optional<String> detail,
+    Optional<DomainPayload> payload) implements VirtEvent {
 
   /** What happened to the domain. */
   public enum Kind {
@@ -58,6 +60,24 @@ public record DomainEvent(EventMeta meta, DomainRef domain, Kind kind, Optional<
     IO_ERROR,
     /** The control channel failed (libvirt CONTROL_ERROR). */
     CONTROL_ERROR,
+    /** The guest agent connected or disconnected (libvirt AGENT_LIFECYCLE). */
+    AGENT_LIFECYCLE,
+    /** A write passed a disk's threshold (libvirt BLOCK_THRESHOLD). */
+    BLOCK_THRESHOLD,
+    /** A disk's medium changed by itself at start (libvirt DISK_CHANGE). */
+    DISK_CHANGE,
+    /** A removable-media tray opened or closed (libvirt TRAY_CHANGE). */
+    TRAY_CHANGE,
+    /** A graphics client connected, initialised or disconnected (libvirt GRAPHICS). */
+    GRAPHICS,
+    /** The guest changed its real-time clock (libvirt RTC_CHANGE). */
+    RTC_CHANGE,
+    /** The description, title or a metadata element changed (libvirt METADATA_CHANGE). */
+    METADATA_CHANGE,
+    /** A hardware memory error (libvirt MEMORY_FAILURE). */
+    MEMORY_FAILURE,
+    /** The guest changed a network interface's MAC address (libvirt NIC_MAC_CHANGE). */
+    NIC_MAC_CHANGE,
     /** Hook point: resources are about to be prepared for a start. */
     PREPARING,
     /** Hook point: the domain is about to start. */
@@ -82,17 +102,40 @@ public record DomainEvent(EventMeta meta, DomainRef domain, Kind kind, Optional<
     }
   }
 
-  /** Validates the fields. */
+  /** Validates the fields; a payload must belong to the event's kind. */
   public DomainEvent {
     Objects.requireNonNull(meta, "meta");
     Checks.notNull("domain", domain);
     Checks.notNull("kind", kind);
     detail = detail == null ? Optional.empty() : detail;
+    payload = payload == null ? Optional.empty() : payload;
+    if (payload.isPresent() && payload.get().kind() != kind) {
+      throw new IllegalArgumentException("a " + payload.get().kind().jsonName()
+          + " payload on a " + kind.jsonName() + " event");
+    }
+  }
+
+  /** An event without payload (the form of every kind before payloads existed). */
+  public DomainEvent(EventMeta meta, DomainRef domain, Kind kind, Optional<String> detail) {
+    this(meta, domain, kind, detail, Optional.empty());
   }
 
   /** An event without detail. */
   public static DomainEvent of(EventMeta meta, DomainRef domain, Kind kind) {
     return new DomainEvent(meta, domain, kind, Optional.empty());
+  }
+
+  /** An event of the payload's kind, with a detail. */
+  public static DomainEvent of(EventMeta meta, DomainRef domain, DomainPayload payload,
+      String detail) {
+    Checks.notNull("payload", payload);
+    return new DomainEvent(meta, domain, payload.kind(), Optional.ofNullable(detail),
+        Optional.of(payload));
+  }
+
+  /** The payload, when it is of type {@code type}: {@code payload(DomainPayload.Graphics.class)}. */
+  public <P extends DomainPayload> Optional<P> payload(Class<P> type) {
+    return payload.filter(type::isInstance).map(type::cast);
   }
 
   /** An event with a detail. */

@@ -4,7 +4,7 @@ import org.virthooks.core.internal.JsonNames;
 
 /** What was done to a resource or configuration. */
 public enum Operation {
-  /** Added, created, attached, defined. */
+  /** Added, attached, defined (a configuration that now exists). */
   ADD,
   /** Changed in place. */
   SET,
@@ -12,10 +12,22 @@ public enum Operation {
   REMOVE,
   /** A removal was attempted and failed (libvirt DEVICE_REMOVAL_FAILED). */
   REMOVE_FAILED,
-  /** Started or activated (a network). */
+  /** Started or activated (a network, a storage pool). */
   START,
-  /** Stopped or deactivated (a network). */
+  /** Stopped or deactivated (a network, a storage pool). */
   STOP,
+  /**
+   * Brought into being on the host, apart from being defined: a node device that appeared or
+   * was created, a storage pool's underlying storage built (libvirt CREATED).
+   */
+  CREATE,
+  /**
+   * Gone from the host, apart from being undefined: a node device removed or destroyed, a storage
+   * pool's underlying storage deleted (libvirt DELETED).
+   */
+  DELETE,
+  /** Read again from its backing: a storage pool's volumes refreshed (libvirt REFRESH). */
+  REFRESH,
   /** An operation this version does not know: read the event's action. */
   OTHER;
 

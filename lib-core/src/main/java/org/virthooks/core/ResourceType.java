@@ -47,6 +47,12 @@ public enum ResourceType {
   DEVICE,
   /** A tunable parameter set (libvirt TUNABLE). */
   TUNABLE,
+  /** A storage pool of the host (libvirt storage pool events), named by its name. */
+  STORAGE_POOL,
+  /** A device of the host (libvirt node device events), named by its name. */
+  NODE_DEVICE,
+  /** A secret kept by the host (libvirt secret events), named by its UUID. */
+  SECRET,
   /** A resource this version does not know: read the event's action. */
   OTHER;
 

@@ -2,7 +2,8 @@ package org.virthooks.libvirt;
 
 /**
  * libvirt's domain event IDs ({@code VIR_DOMAIN_EVENT_ID_*}, 0 to 27) and the lib-core event each
- * becomes. IDs a daemon does not know (NIC_MAC_CHANGE needs libvirt 11.2) are refused by it at
+ * becomes. The action of an event that has a {@code DomainPayload} is the ID's name, and the
+ * callback's raw arguments stay in the attributes under the names they had before the payloads. IDs a daemon does not know (NIC_MAC_CHANGE needs libvirt 11.2) are refused by it at
  * registration; the source logs that once and goes on without them.
  */
 public enum DomainEventId {
@@ -10,13 +11,13 @@ public enum DomainEventId {
   LIFECYCLE(0),
   /** Guest reboot: {@code DomainEvent} REBOOTED. */
   REBOOT(1),
-  /** RTC offset change: {@code DomainEvent} OTHER. */
+  /** RTC offset change: {@code DomainEvent} RTC_CHANGE, payload {@code RtcChange}. */
   RTC_CHANGE(2),
   /** Watchdog: {@code DomainEvent} WATCHDOG, the action as detail. */
   WATCHDOG(3),
   /** Disk I/O error: {@code DomainEvent} IO_ERROR, the action as detail. */
   IO_ERROR(4),
-  /** Graphics client (dis)connection: {@code DomainEvent} OTHER. */
+  /** Graphics client (dis)connection: {@code DomainEvent} GRAPHICS, payload {@code Graphics} (phase, both addresses, auth scheme, subject), the phase as detail. */
   GRAPHICS(5),
   /** Disk I/O error with reason: {@code DomainEvent} IO_ERROR, the reason as detail. */
   IO_ERROR_REASON(6),
@@ -24,9 +25,9 @@ public enum DomainEventId {
   CONTROL_ERROR(7),
   /** Block job by disk path: {@code ProgressEvent} BLOCK_JOB. */
   BLOCK_JOB(8),
-  /** Removable media change: {@code DomainEvent} OTHER. */
+  /** Removable media change: {@code DomainEvent} DISK_CHANGE, payload {@code DiskChange}, the reason as detail. */
   DISK_CHANGE(9),
-  /** Tray open / close: {@code DomainEvent} OTHER. */
+  /** Tray open / close: {@code DomainEvent} TRAY_CHANGE, payload {@code TrayChange}, OPEN or CLOSE as detail. */
   TRAY_CHANGE(10),
   /** Power-management wakeup: {@code DomainEvent} PMWAKEUP. */
   PMWAKEUP(11),
@@ -42,7 +43,7 @@ public enum DomainEventId {
   BLOCK_JOB_2(16),
   /** Tunables changed: {@code ResourceEvent} set-tunable, parameters as attributes. */
   TUNABLE(17),
-  /** Guest agent (dis)connected: {@code DomainEvent} OTHER. */
+  /** Guest agent (dis)connected: {@code DomainEvent} AGENT_LIFECYCLE, payload {@code AgentLifecycle}, the state as detail. */
   AGENT_LIFECYCLE(18),
   /** Device added: {@code ResourceEvent} add-device, named by its alias. */
   DEVICE_ADDED(19),
@@ -52,15 +53,15 @@ public enum DomainEventId {
   JOB_COMPLETED(21),
   /** Device removal failed: {@code ResourceEvent} remove-failed-device. */
   DEVICE_REMOVAL_FAILED(22),
-  /** Metadata changed: {@code DomainEvent} OTHER. */
+  /** Metadata changed: {@code DomainEvent} METADATA_CHANGE, payload {@code MetadataChange}, the type as detail. */
   METADATA_CHANGE(23),
-  /** Block threshold reached: {@code DomainEvent} OTHER. */
+  /** Block threshold reached: {@code DomainEvent} BLOCK_THRESHOLD, payload {@code BlockThreshold}, the device as detail. */
   BLOCK_THRESHOLD(24),
-  /** Memory failure: {@code DomainEvent} OTHER. */
+  /** Memory failure: {@code DomainEvent} MEMORY_FAILURE, payload {@code MemoryFailure}, the action as detail. */
   MEMORY_FAILURE(25),
   /** Memory device size change: {@code ResourceEvent} set-memory, named by its alias. */
   MEMORY_DEVICE_SIZE_CHANGE(26),
-  /** NIC MAC address change: {@code DomainEvent} OTHER. */
+  /** NIC MAC address change: {@code DomainEvent} NIC_MAC_CHANGE, payload {@code NicMacChange}. */
   NIC_MAC_CHANGE(27);
 
   private final int code;

@@ -36,12 +36,10 @@ import org.virthooks.core.feed.EventFeed;
 import org.virthooks.core.feed.FeedState;
 import org.virthooks.core.feed.FeedSupervisor;
 import org.virthooks.libvirt.internal.CallbackTable;
-import org.virthooks.libvirt.internal.Callbacks;
 import org.virthooks.libvirt.internal.DomainStates;
-import org.virthooks.libvirt.internal.NativeLibvirt;
 
 /**
- * Every domain and network event of one libvirt connection ({@code qemu:///system},
+ * Every domain, network, storage pool, node device and secret event of one libvirt connection ({@code qemu:///system},
  * {@code test:///default}, remote URIs) as typed lib-core events, kept flowing across daemon
  * restarts.
  *
@@ -57,7 +55,8 @@ import org.virthooks.libvirt.internal.NativeLibvirt;
  * <ul>
  *   <li>Registers every domain event ID of {@link DomainEventId} the daemon supports (an ID it
  *       refuses is logged once and skipped), through libvirt-java's public JNA interface for the
- *       IDs libvirt-java does not wrap, and network lifecycle events. The mapping is documented
+ *       IDs libvirt-java does not wrap, and every {@link HostEventId}: networks, storage pools,
+ *       node devices and secrets, as {@code ResourceEvent}s. The mapping is documented
  *       on {@link DomainEventId}; raw numbers stay in the attributes ({@code event},
  *       {@code detail}, ...) and every domain event carries the domain's name, id and UUID.
  *   <li>Callbacks run on {@link LibvirtEventLoop}'s thread and only map and publish. With
@@ -86,7 +85,7 @@ public final class LibvirtEventSource implements EventFeed {
 
   private final String uri;
   private final Set<DomainEventId> ids;
-  private final boolean network;
+  private final Set<HostEventId> hostIds;
   private final boolean enrich;
   private final boolean readOnly;
   private final int keepAliveInterval;
@@ -95,6 +94,7 @@ public final class LibvirtEventSource implements EventFeed {
   private final FeedSupervisor supervisor;
   private final CallbackTable table;
   private final Set<DomainEventId> refusalLogged = ConcurrentHashMap.newKeySet();
+  private final Set<HostEventId> hostRefusalLogged = ConcurrentHashMap.newKeySet();
   private static final AtomicLong INSTANCES = new AtomicLong();
   private final long instanceId = INSTANCES.incrementAndGet();
   private final AtomicLong generations = new AtomicLong();
@@ -109,7 +109,7 @@ public final class LibvirtEventSource implements EventFeed {
   private LibvirtEventSource(Builder b) {
     this.uri = b.uri;
     this.ids = ImmutableSet.copyOf(b.ids);
-    this.network = b.network;
+    this.hostIds = ImmutableSet.copyOf(b.hostIds);
     this.enrich = b.enrich;
     this.readOnly = b.readOnly;
     this.keepAliveInterval = b.keepAliveInterval;
@@ -189,6 +189,18 @@ public final class LibvirtEventSource implements EventFeed {
     return l == null ? Set.of() : Set.copyOf(l.refused);
   }
 
+  /** The host event IDs (networks, storage pools, node devices, secrets) registered on the current connection. */
+  public Set<HostEventId> registeredHostIds() {
+    Link l = link;
+    return l == null ? Set.of() : Set.copyOf(l.hostRegistered.keySet());
+  }
+
+  /** The host event IDs the daemon refused on the current connection. */
+  public Set<HostEventId> refusedHostIds() {
+    Link l = link;
+    return l == null ? Set.of() : Set.copyOf(l.hostRefused);
+  }
+
   /** This source's number in its threads' names ({@code virthooks-libvirt-reconnect #3 URI}). */
   long instanceId() {
     return instanceId;
@@ -256,7 +268,8 @@ public final class LibvirtEventSource implements EventFeed {
     final Set<DomainEventId> refused = ConcurrentHashMap.newKeySet();
     // strong references: libvirt holds only the native trampolines of these
     final List<Object> callbacks = new ArrayList<>();
-    int networkCallback = -1;
+    final Map<HostEventId, Integer> hostRegistered = new ConcurrentHashMap<>();
+    final Set<HostEventId> hostRefused = ConcurrentHashMap.newKeySet();
     Libvirt.VirConnectCloseFunc closeFunc;
     volatile boolean dead;
     final CompletableFuture<Throwable> ended = new CompletableFuture<>();
@@ -310,8 +323,8 @@ public final class LibvirtEventSource implements EventFeed {
       for (DomainEventId id : ids) {
         registerDomain(l, id);
       }
-      if (network) {
-        registerNetwork(l);
+      for (HostEventId id : hostIds) {
+        registerHost(l, id);
       }
       registerClose(l);
       return l;
@@ -338,16 +351,20 @@ public final class LibvirtEventSource implements EventFeed {
     l.registered.put(id, handle);
   }
 
-  private void registerNetwork(Link l) {
-    Callbacks.NetworkLifecycle cb = table.network(l::current);
-    int handle = NativeLibvirt.get().virConnectNetworkEventRegisterAny(l.cp, null,
-        NativeLibvirt.VIR_NETWORK_EVENT_ID_LIFECYCLE, cb, null, null);
+  private void registerHost(Link l, HostEventId id) {
+    com.sun.jna.Callback cb = table.host(id, l::current);
+    int handle = CallbackTable.register(l.cp, id, cb);
     if (handle < 0) {
-      LOG.info("{}: libvirt refused network lifecycle events: {}", uri, lastError());
+      String why = lastError();
+      l.hostRefused.add(id);
+      if (hostRefusalLogged.add(id)) {
+        LOG.info("{}: libvirt refused {} events ({}): {}; going on without them", uri, id,
+            id.code(), why);
+      }
       return;
     }
     l.callbacks.add(cb);
-    l.networkCallback = handle;
+    l.hostRegistered.put(id, handle);
   }
 
   private void registerClose(Link l) {
@@ -375,9 +392,10 @@ public final class LibvirtEventSource implements EventFeed {
         LOG.debug("{}: deregistering domain callback {}: {}", uri, handle, lastError());
       }
     }
-    if (l.networkCallback >= 0
-        && NativeLibvirt.get().virConnectNetworkEventDeregisterAny(l.cp, l.networkCallback) < 0) {
-      LOG.debug("{}: deregistering network callback: {}", uri, lastError());
+    for (Map.Entry<HostEventId, Integer> h : l.hostRegistered.entrySet()) {
+      if (CallbackTable.deregister(l.cp, h.getKey(), h.getValue()) < 0) {
+        LOG.debug("{}: deregistering {} callback: {}", uri, h.getKey(), lastError());
+      }
     }
     if (l.closeFunc != null
         && Libvirt.INSTANCE.virConnectUnregisterCloseCallback(l.cp, l.closeFunc) < 0) {
@@ -508,7 +526,7 @@ public final class LibvirtEventSource implements EventFeed {
     private final String uri;
     private final EventSink sink;
     private Set<DomainEventId> ids = EnumSet.allOf(DomainEventId.class);
-    private boolean network = true;
+    private Set<HostEventId> hostIds = EnumSet.allOf(HostEventId.class);
     private boolean enrich;
     private boolean readOnly = true;
     private int keepAliveInterval = 5;
@@ -532,9 +550,29 @@ public final class LibvirtEventSource implements EventFeed {
       return this;
     }
 
-    /** Whether to register network lifecycle events; true by default. */
+    /** Whether to register network events (lifecycle, metadata change); true by default. */
     public Builder networkEvents(boolean on) {
-      this.network = on;
+      Set<HostEventId> next = EnumSet.noneOf(HostEventId.class);
+      next.addAll(hostIds);
+      for (HostEventId id : HostEventId.values()) {
+        if (id.family() == HostEventId.Family.NETWORK) {
+          if (on) {
+            next.add(id);
+          } else {
+            next.remove(id);
+          }
+        }
+      }
+      this.hostIds = next;
+      return this;
+    }
+
+    /**
+     * The event IDs of networks, storage pools, node devices and secrets to register; all by
+     * default.
+     */
+    public Builder hostEvents(Set<HostEventId> only) {
+      this.hostIds = only.isEmpty() ? EnumSet.noneOf(HostEventId.class) : EnumSet.copyOf(only);
       return this;
     }
 

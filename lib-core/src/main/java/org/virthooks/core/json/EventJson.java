@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 import org.virthooks.core.DomainEvent;
+import org.virthooks.core.DomainPayload;
 import org.virthooks.core.DomainRef;
 import org.virthooks.core.HardwareEvent;
 import org.virthooks.core.ProgressEvent;
@@ -56,6 +57,10 @@ public final class EventJson {
       // Java 17 has no pattern switch; the chain covers every permitted record
       if (event instanceof DomainEvent d) {
         optional(g, "detail", d.detail());
+        if (d.payload().isPresent()) {
+          g.writeFieldName("payload");
+          writePayload(g, d.payload().get());
+        }
       } else if (event instanceof HardwareEvent h) {
         g.writeStringField("operation", h.operation().jsonName());
         optional(g, "config", h.config());
@@ -110,6 +115,91 @@ public final class EventJson {
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The payload as an object whose fields are the record's components, under the same names;
+   * enums by their JSON names, absent optionals left out, unsigned numbers as such.
+   */
+  private static void writePayload(JsonGenerator g, DomainPayload p) throws IOException {
+    g.writeStartObject();
+    // Java 17 has no pattern switch; the chain covers every permitted record
+    if (p instanceof DomainPayload.AgentLifecycle a) {
+      g.writeStringField("state", a.state().jsonName());
+      g.writeStringField("reason", a.reason().jsonName());
+    } else if (p instanceof DomainPayload.BlockThreshold b) {
+      g.writeStringField("device", b.device());
+      optional(g, "path", b.path());
+      unsigned(g, "threshold", b.threshold());
+      unsigned(g, "excess", b.excess());
+    } else if (p instanceof DomainPayload.DiskChange c) {
+      optional(g, "oldSource", c.oldSource());
+      optional(g, "newSource", c.newSource());
+      optional(g, "alias", c.alias());
+      g.writeStringField("reason", c.reason().jsonName());
+    } else if (p instanceof DomainPayload.TrayChange t) {
+      optional(g, "alias", t.alias());
+      g.writeStringField("reason", t.reason().jsonName());
+    } else if (p instanceof DomainPayload.Graphics gr) {
+      g.writeStringField("phase", gr.phase().jsonName());
+      if (gr.local().isPresent()) {
+        g.writeFieldName("local");
+        writeAddress(g, gr.local().get());
+      }
+      if (gr.remote().isPresent()) {
+        g.writeFieldName("remote");
+        writeAddress(g, gr.remote().get());
+      }
+      optional(g, "authScheme", gr.authScheme());
+      g.writeArrayFieldStart("subject");
+      for (DomainPayload.Graphics.Identity i : gr.subject()) {
+        g.writeStartObject();
+        g.writeStringField("type", i.type());
+        g.writeStringField("name", i.name());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    } else if (p instanceof DomainPayload.RtcChange r) {
+      g.writeNumberField("utcOffset", r.utcOffset());
+    } else if (p instanceof DomainPayload.MetadataChange m) {
+      g.writeStringField("type", m.type().jsonName());
+      optional(g, "namespaceUri", m.namespaceUri());
+    } else if (p instanceof DomainPayload.MemoryFailure m) {
+      g.writeStringField("recipient", m.recipient().jsonName());
+      g.writeStringField("action", m.action().jsonName());
+      g.writeArrayFieldStart("flags");
+      // in declaration order, so that the line is the same whatever set the record holds
+      for (DomainPayload.MemoryFailureFlag f : DomainPayload.MemoryFailureFlag.values()) {
+        if (m.flags().contains(f)) {
+          g.writeString(f.jsonName());
+        }
+      }
+      g.writeEndArray();
+    } else if (p instanceof DomainPayload.NicMacChange n) {
+      optional(g, "alias", n.alias());
+      optional(g, "oldMac", n.oldMac());
+      optional(g, "newMac", n.newMac());
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeAddress(JsonGenerator g, DomainPayload.Graphics.Address a)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("family", a.family().jsonName());
+    optional(g, "node", a.node());
+    optional(g, "service", a.service());
+    g.writeEndObject();
+  }
+
+  /** A C {@code unsigned long long} held in a long: above 2^63 it is no negative number. */
+  private static void unsigned(JsonGenerator g, String field, long value) throws IOException {
+    g.writeFieldName(field);
+    if (value >= 0) {
+      g.writeNumber(value);
+    } else {
+      g.writeNumber(new java.math.BigInteger(Long.toUnsignedString(value)));
     }
   }
 

@@ -48,6 +48,31 @@ class EventJsonTest {
   }
 
   @Test
+  void aPayloadIsOneObjectAfterTheDetailWithUnsignedNumbersAndFlagsInOrder() throws Exception {
+    DomainEvent e = DomainEvent.of(s.next("BLOCK_THRESHOLD"), ldg1,
+        new org.virthooks.core.DomainPayload.BlockThreshold("vda[1]", Optional.empty(), 1024,
+            -2L), "vda[1]");
+    assertThat(EventJson.toJson(e)).endsWith("\"detail\":\"vda[1]\",\"payload\":{\"device\":"
+        + "\"vda[1]\",\"threshold\":1024,\"excess\":18446744073709551614}}");
+    DomainEvent m = DomainEvent.of(s.next("MEMORY_FAILURE"), ldg1,
+        new org.virthooks.core.DomainPayload.MemoryFailure(
+            org.virthooks.core.DomainPayload.MemoryFailureRecipient.HYPERVISOR,
+            org.virthooks.core.DomainPayload.MemoryFailureAction.FATAL,
+            java.util.Set.of(org.virthooks.core.DomainPayload.MemoryFailureFlag.RECURSIVE,
+                org.virthooks.core.DomainPayload.MemoryFailureFlag.ACTION_REQUIRED)), "FATAL");
+    assertThat(EventJson.toJson(m)).endsWith("\"payload\":{\"recipient\":\"hypervisor\","
+        + "\"action\":\"fatal\",\"flags\":[\"action-required\",\"recursive\"]}}");
+  }
+
+  @Test
+  void aPayloadOfAnotherKindIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DomainEvent(s.next("x"), ldg1,
+        DomainEvent.Kind.GRAPHICS, Optional.empty(), Optional.of(
+            new org.virthooks.core.DomainPayload.RtcChange(1))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rtc-change");
+  }
+
+  @Test
   void domainKindsWithTwoWordsAreHyphenatedLikeEveryOtherKind() throws Exception {
     JsonNode io = parse(EventJson.toJson(DomainEvent.of(s.next("IO_ERROR"), ldg1,
         DomainEvent.Kind.IO_ERROR, "PAUSE")));

@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.virthooks.core.DomainEvent;
+import org.virthooks.core.DomainPayload;
 import org.virthooks.core.DomainRef;
 import org.virthooks.core.EventCategory;
 import org.virthooks.core.EventStamper;
@@ -69,6 +70,8 @@ class JsonSchemaTableTest {
   private static final Map<EventCategory, String> recordColumn = new EnumMap<>(EventCategory.class);
   /** JSON form table: field name to its row's present and meaning cells. */
   private static final Map<String, List<String>> jsonFormTable = new LinkedHashMap<>();
+  /** Payload table: domain kind to its field paths, each with its enum values (none for others). */
+  private static final Map<String, Map<String, List<String>>> payloadTable = new LinkedHashMap<>();
 
   @BeforeAll
   static void readTheReadme() throws IOException {
@@ -89,6 +92,23 @@ class JsonSchemaTableTest {
           .doesNotContainKey(c);
       recordColumn.put(c, row.get(0).replace("`", ""));
       eventsTable.put(c, kindsCell(row.get(2)));
+    }
+
+    List<List<String>> payloads = table(lines, "## JSON form", null,
+        List.of("kind", "payload fields"));
+    for (List<String> row : payloads) {
+      Map<String, List<String>> paths = new LinkedHashMap<>();
+      // clauses split on ';': the first backquoted name is a field path, the rest its values
+      for (String clause : row.get(1).split(";")) {
+        List<String> names = backquoted(clause);
+        if (names.isEmpty()) {
+          continue; // prose
+        }
+        assertThat(paths).as("README payload table, %s, field %s listed twice", row.get(0),
+            names.get(0)).doesNotContainKey(names.get(0));
+        paths.put(names.get(0), names.subList(1, names.size()));
+      }
+      payloadTable.put(row.get(0).replace("`", ""), paths);
     }
 
     List<List<String>> fields = table(lines, "## JSON form", null,
@@ -201,6 +221,99 @@ class JsonSchemaTableTest {
         .filter(e -> !e.getKey().equals(TEMPLATES)).flatMap(e -> e.getValue().stream())
         .collect(Collectors.toList());
     assertThat(readme).isNotEmpty().allSatisfy(n -> assertThat(n).matches(JSON_NAME));
+  }
+
+  @Test
+  void thePayloadTableDocumentsEveryFieldAndEnumValueOfEveryPayload() throws IOException {
+    List<DomainPayload> samples = PayloadSamples.all();
+    assertThat(samples.stream().map(Object::getClass).collect(Collectors.toSet()))
+        .as("a sample of every payload record")
+        .containsExactlyInAnyOrder(DomainPayload.class.getPermittedSubclasses());
+    Map<String, Map<String, List<String>>> code = new LinkedHashMap<>();
+    for (DomainPayload p : samples) {
+      Map<String, List<String>> paths = new LinkedHashMap<>();
+      fieldPaths(p.getClass(), "", paths);
+      code.put(p.kind().jsonName(), paths);
+      // what EventJson writes for a sample with every optional field present
+      DomainEvent e = DomainEvent.of(new EventStamper(SourceId.of("test", "readme")).next("x"),
+          DomainRef.of("g"), p, null);
+      Set<String> rendered = new TreeSet<>();
+      leafPaths(JSON.readTree(EventJson.toJson(e)).get("payload"), "", rendered);
+      assertThat(rendered).as("fields EventJson writes for a full %s payload (left) against the"
+          + " record's components", p.kind().jsonName())
+          .containsExactlyInAnyOrderElementsOf(paths.keySet());
+    }
+    assertThat(payloadTable.keySet()).as("kinds of the README payload table")
+        .containsExactlyInAnyOrderElementsOf(code.keySet());
+    for (Map.Entry<String, Map<String, List<String>>> k : code.entrySet()) {
+      Map<String, List<String>> documented = payloadTable.get(k.getKey());
+      assertThat(documented.keySet()).as("README payload fields of %s (left) against the code",
+          k.getKey()).containsExactlyInAnyOrderElementsOf(k.getValue().keySet());
+      for (Map.Entry<String, List<String>> f : k.getValue().entrySet()) {
+        assertThat(documented.get(f.getKey())).as("README values of %s %s (left) against the code",
+            k.getKey(), f.getKey()).containsExactlyInAnyOrderElementsOf(f.getValue());
+      }
+    }
+    assertThat(payloadTable.values().stream().flatMap(m -> m.values().stream())
+        .flatMap(List::stream)).allSatisfy(n -> assertThat(n).matches(JSON_NAME));
+  }
+
+  /**
+   * The JSON field paths of a payload record, read from its components: an Optional is its
+   * content, a list or set {@code name[]}, a nested record {@code name.field}; an enum's values are
+   * its JSON names.
+   */
+  private static void fieldPaths(Class<?> record, String prefix, Map<String, List<String>> out) {
+    for (java.lang.reflect.RecordComponent c : record.getRecordComponents()) {
+      String path = prefix + c.getName();
+      java.lang.reflect.Type t = c.getGenericType();
+      Class<?> raw = rawClass(t);
+      if (raw == Optional.class) {
+        t = typeArgument(t);
+        raw = rawClass(t);
+      } else if (raw == List.class || raw == Set.class) {
+        t = typeArgument(t);
+        raw = rawClass(t);
+        path += "[]";
+      }
+      if (raw.isRecord()) {
+        fieldPaths(raw, path + ".", out);
+      } else if (raw.isEnum()) {
+        List<String> values = new ArrayList<>();
+        for (Object v : raw.getEnumConstants()) {
+          try {
+            values.add((String) raw.getMethod("jsonName").invoke(v));
+          } catch (ReflectiveOperationException x) {
+            throw new AssertionError(raw + " has no jsonName()", x);
+          }
+        }
+        out.put(path, values);
+      } else {
+        out.put(path, List.of());
+      }
+    }
+  }
+
+  private static Class<?> rawClass(java.lang.reflect.Type t) {
+    return t instanceof java.lang.reflect.ParameterizedType p ? (Class<?>) p.getRawType()
+        : (Class<?>) t;
+  }
+
+  private static java.lang.reflect.Type typeArgument(java.lang.reflect.Type t) {
+    return ((java.lang.reflect.ParameterizedType) t).getActualTypeArguments()[0];
+  }
+
+  private static void leafPaths(JsonNode n, String path, Set<String> out) {
+    if (n.isObject()) {
+      n.fields().forEachRemaining(f -> leafPaths(f.getValue(),
+          path.isEmpty() ? f.getKey() : path + "." + f.getKey(), out));
+    } else if (n.isArray()) {
+      assertThat(n).as("sample array %s must not be empty, or its fields go unchecked", path)
+          .isNotEmpty();
+      n.forEach(x -> leafPaths(x, path + "[]", out));
+    } else {
+      out.add(path);
+    }
   }
 
   /** Every kind the README documents for {@code c}, the resource template spelled out. */
@@ -327,8 +440,10 @@ class JsonSchemaTableTest {
       }
       end = subEnd;
     }
+    // the section's table with this header: a section may hold several
+    String headerLine = "| " + String.join(" | ", header) + " |";
     int start = i;
-    while (start < end && !lines.get(start).startsWith("|")) {
+    while (start < end && !lines.get(start).trim().equals(headerLine)) {
       start++;
     }
     List<List<String>> rows = new ArrayList<>();

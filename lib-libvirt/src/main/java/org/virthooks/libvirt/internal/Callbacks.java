@@ -8,8 +8,9 @@ import org.libvirt.jna.Libvirt;
 import org.libvirt.jna.NetworkPointer;
 
 /**
- * The C signatures of libvirt's domain and network event callbacks (libvirt-domain.h,
- * libvirt-network.h), as JNA callback interfaces. libvirt-java wraps only a few; its
+ * The C signatures of libvirt's domain, network, storage pool, node device and secret event
+ * callbacks (libvirt-domain.h, libvirt-network.h, libvirt-storage.h, libvirt-nodedev.h,
+ * libvirt-secret.h), as JNA callback interfaces. libvirt-java wraps only a few; its
  * {@code virConnectDomainEventRegisterAny} takes any {@link Libvirt.VirDomainEventCallback}, so
  * these plug into it. Implementations must stay strongly referenced while registered: JNA frees
  * the native trampoline of a collected callback and libvirt would jump into freed memory.
@@ -130,6 +131,30 @@ public final class Callbacks {
     /** Called by libvirt. */
     void invoke(ConnectionPointer c, DomainPointer d, String a, String b, String e,
         Pointer opaque);
+  }
+
+  /** Network METADATA_CHANGE: {@code void cb(conn, net, int type, const char *nsuri, void *opaque)}. */
+  public interface NetworkMetadataChange extends Callback {
+    /** Called by libvirt. */
+    void invoke(ConnectionPointer c, NetworkPointer n, int type, String nsuri, Pointer opaque);
+  }
+
+  /**
+   * Storage pool, node device and secret LIFECYCLE (libvirt-storage.h, libvirt-nodedev.h,
+   * libvirt-secret.h): {@code void cb(conn, obj, int event, int detail, void *opaque)}.
+   */
+  public interface ObjectLifecycle extends Callback {
+    /** Called by libvirt. */
+    void invoke(ConnectionPointer c, Pointer obj, int event, int detail, Pointer opaque);
+  }
+
+  /**
+   * Storage pool REFRESH, node device UPDATE, secret VALUE_CHANGED: the generic callback,
+   * {@code void cb(conn, obj, void *opaque)}.
+   */
+  public interface ObjectGeneric extends Callback {
+    /** Called by libvirt. */
+    void invoke(ConnectionPointer c, Pointer obj, Pointer opaque);
   }
 
   /** Network LIFECYCLE: {@code void cb(conn, net, int event, int detail, void *opaque)}. */

@@ -7,7 +7,7 @@ import com.sun.jna.Pointer;
  * The local accessors every event callback calls, bound with JNA's direct mapping: several times
  * cheaper per call than the interface mapping of libvirt-java's {@code Libvirt.INSTANCE}, which
  * matters on the event-loop thread (three calls per event). None of them is a round trip to the
- * daemon.
+ * daemon: each reads the object libvirt handed the callback.
  */
 public final class DirectLibvirt {
   static {
@@ -24,4 +24,22 @@ public final class DirectLibvirt {
 
   /** virDomainGetUUID into 16 bytes. */
   public static native int virDomainGetUUID(Pointer dom, byte[] uuid);
+
+  /** virStoragePoolGetName. */
+  public static native String virStoragePoolGetName(Pointer pool);
+
+  /** virStoragePoolGetUUID into 16 bytes. */
+  public static native int virStoragePoolGetUUID(Pointer pool, byte[] uuid);
+
+  /** virNodeDeviceGetName. */
+  public static native String virNodeDeviceGetName(Pointer dev);
+
+  /** virSecretGetUUID into 16 bytes. */
+  public static native int virSecretGetUUID(Pointer secret, byte[] uuid);
+
+  /** virSecretGetUsageType: a virSecretUsageType, -1 on error. */
+  public static native int virSecretGetUsageType(Pointer secret);
+
+  /** virSecretGetUsageID. */
+  public static native String virSecretGetUsageID(Pointer secret);
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.virthooks.core.DomainEvent;
+import org.virthooks.core.DomainPayload;
 import org.virthooks.core.DomainRef;
 import org.virthooks.core.EventStamper;
 import org.virthooks.core.Operation;
@@ -163,6 +164,270 @@ public final class EventMapping {
     putIf(a, "uuid", uuid);
     return new ResourceEvent(s.next("NETWORK_LIFECYCLE/" + name(NETWORK, event), a),
         Optional.empty(), op, ResourceType.NETWORK, Optional.ofNullable(name), Optional.empty());
+  }
+
+  // ------------------------------------------------------------------ typed payloads
+  // Each table is in libvirt's code order (libvirt-domain.h); a code past its end is OTHER.
+
+  /** virConnectDomainEventAgentLifecycleState: 1 connected, 2 disconnected (0 is unused). */
+  static final List<DomainPayload.AgentState> AGENT_STATE = java.util.Arrays.asList(null,
+      DomainPayload.AgentState.CONNECTED, DomainPayload.AgentState.DISCONNECTED);
+  /** virConnectDomainEventAgentLifecycleReason. */
+  static final List<DomainPayload.AgentReason> AGENT_REASON = List.of(
+      DomainPayload.AgentReason.UNKNOWN, DomainPayload.AgentReason.DOMAIN_STARTED,
+      DomainPayload.AgentReason.CHANNEL);
+  /** virConnectDomainEventDiskChangeReason. */
+  static final List<DomainPayload.DiskChangeReason> DISK_CHANGE_REASON = List.of(
+      DomainPayload.DiskChangeReason.MISSING_ON_START,
+      DomainPayload.DiskChangeReason.DROP_MISSING_ON_START);
+  /** virDomainEventTrayChangeReason. */
+  static final List<DomainPayload.TrayReason> TRAY_REASON = List.of(
+      DomainPayload.TrayReason.OPEN, DomainPayload.TrayReason.CLOSE);
+  /** virDomainEventGraphicsPhase. */
+  static final List<DomainPayload.GraphicsPhase> GRAPHICS_PHASE = List.of(
+      DomainPayload.GraphicsPhase.CONNECT, DomainPayload.GraphicsPhase.INITIALIZE,
+      DomainPayload.GraphicsPhase.DISCONNECT);
+  /** virDomainEventGraphicsAddressType. */
+  static final List<DomainPayload.AddressFamily> GRAPHICS_FAMILY = List.of(
+      DomainPayload.AddressFamily.IPV4, DomainPayload.AddressFamily.IPV6,
+      DomainPayload.AddressFamily.UNIX);
+  /** virDomainMetadataType (and virNetworkMetadataType, the same codes). */
+  static final List<DomainPayload.MetadataType> METADATA_TYPE = List.of(
+      DomainPayload.MetadataType.DESCRIPTION, DomainPayload.MetadataType.TITLE,
+      DomainPayload.MetadataType.ELEMENT);
+  /** virDomainMemoryFailureRecipientType. */
+  static final List<DomainPayload.MemoryFailureRecipient> MEMORY_FAILURE_RECIPIENT = List.of(
+      DomainPayload.MemoryFailureRecipient.HYPERVISOR, DomainPayload.MemoryFailureRecipient.GUEST);
+  /** virDomainMemoryFailureActionType. */
+  static final List<DomainPayload.MemoryFailureAction> MEMORY_FAILURE_ACTION = List.of(
+      DomainPayload.MemoryFailureAction.IGNORE, DomainPayload.MemoryFailureAction.INJECT,
+      DomainPayload.MemoryFailureAction.FATAL, DomainPayload.MemoryFailureAction.RESET);
+  /** virDomainMemoryFailureFlags, by bit: 1 action required, 2 recursive. */
+  static final List<DomainPayload.MemoryFailureFlag> MEMORY_FAILURE_FLAG = List.of(
+      DomainPayload.MemoryFailureFlag.ACTION_REQUIRED, DomainPayload.MemoryFailureFlag.RECURSIVE);
+
+  /** {@code table[code]}, or {@code other} when the code is past it (a newer libvirt's). */
+  public static <E> E code(List<E> table, int code, E other) {
+    E e = code >= 0 && code < table.size() ? table.get(code) : null;
+    return e == null ? other : e;
+  }
+
+  /** A typed domain event: action the raw ID as before payloads, the detail a name for it. */
+  public static DomainEvent typed(EventStamper s, DomainRef d, String rawId, DomainPayload p,
+      String detail, Map<String, String> attrs) {
+    return DomainEvent.of(s.next(rawId, attrs), d, p, detail);
+  }
+
+  /** AGENT_LIFECYCLE: detail the state's name. */
+  public static DomainEvent agentLifecycle(EventStamper s, DomainRef d, int state, int reason) {
+    DomainPayload.AgentLifecycle p = new DomainPayload.AgentLifecycle(
+        code(AGENT_STATE, state, DomainPayload.AgentState.OTHER),
+        code(AGENT_REASON, reason, DomainPayload.AgentReason.OTHER));
+    return typed(s, d, "AGENT_LIFECYCLE", p, p.state().name(), Map.of("state",
+        Integer.toString(state), "reason", Integer.toString(reason)));
+  }
+
+  /** BLOCK_THRESHOLD: detail the device. */
+  public static DomainEvent blockThreshold(EventStamper s, DomainRef d, String dev, String path,
+      long threshold, long excess) {
+    Map<String, String> a = new LinkedHashMap<>();
+    putIf(a, "dev", dev);
+    putIf(a, "path", path);
+    a.put("threshold", Long.toUnsignedString(threshold));
+    a.put("excess", Long.toUnsignedString(excess));
+    return typed(s, d, "BLOCK_THRESHOLD", new DomainPayload.BlockThreshold(dev == null ? "" : dev,
+        Optional.ofNullable(path), threshold, excess), dev, a);
+  }
+
+  /** DISK_CHANGE: detail the reason's name. */
+  public static DomainEvent diskChange(EventStamper s, DomainRef d, String oldSrc, String newSrc,
+      String alias, int reason) {
+    Map<String, String> a = new LinkedHashMap<>();
+    putIf(a, "oldSrcPath", oldSrc);
+    putIf(a, "newSrcPath", newSrc);
+    putIf(a, "devAlias", alias);
+    a.put("reason", Integer.toString(reason));
+    DomainPayload.DiskChange p = new DomainPayload.DiskChange(Optional.ofNullable(oldSrc),
+        Optional.ofNullable(newSrc), Optional.ofNullable(alias),
+        code(DISK_CHANGE_REASON, reason, DomainPayload.DiskChangeReason.OTHER));
+    return typed(s, d, "DISK_CHANGE", p, p.reason().name(), a);
+  }
+
+  /** TRAY_CHANGE: detail OPEN or CLOSE. */
+  public static DomainEvent trayChange(EventStamper s, DomainRef d, String alias, int reason) {
+    Map<String, String> a = new LinkedHashMap<>();
+    putIf(a, "devAlias", alias);
+    a.put("reason", Integer.toString(reason));
+    DomainPayload.TrayChange p = new DomainPayload.TrayChange(Optional.ofNullable(alias),
+        code(TRAY_REASON, reason, DomainPayload.TrayReason.OTHER));
+    return typed(s, d, "TRAY_CHANGE", p, p.reason().name(), a);
+  }
+
+  /** A graphics address as the callback's struct holds it: family code, node, service. */
+  public static DomainPayload.Graphics.Address graphicsAddress(int family, String node,
+      String service) {
+    return new DomainPayload.Graphics.Address(
+        code(GRAPHICS_FAMILY, family, DomainPayload.AddressFamily.OTHER),
+        Optional.ofNullable(node), Optional.ofNullable(service));
+  }
+
+  /** GRAPHICS: detail the phase's name; every argument in the payload, nothing dropped. */
+  public static DomainEvent graphics(EventStamper s, DomainRef d, int phase,
+      DomainPayload.Graphics.Address local, DomainPayload.Graphics.Address remote,
+      String authScheme, List<DomainPayload.Graphics.Identity> subject) {
+    Map<String, String> a = new LinkedHashMap<>();
+    a.put("phase", Integer.toString(phase));
+    putIf(a, "authScheme", authScheme);
+    DomainPayload.Graphics p = new DomainPayload.Graphics(
+        code(GRAPHICS_PHASE, phase, DomainPayload.GraphicsPhase.OTHER), Optional.ofNullable(local),
+        Optional.ofNullable(remote), Optional.ofNullable(authScheme), subject);
+    return typed(s, d, "GRAPHICS", p, p.phase().name(), a);
+  }
+
+  /** RTC_CHANGE: no detail. */
+  public static DomainEvent rtcChange(EventStamper s, DomainRef d, long utcOffset) {
+    return typed(s, d, "RTC_CHANGE", new DomainPayload.RtcChange(utcOffset), null,
+        Map.of("utcOffset", Long.toString(utcOffset)));
+  }
+
+  /** METADATA_CHANGE: detail the type's name. */
+  public static DomainEvent metadataChange(EventStamper s, DomainRef d, int type, String nsuri) {
+    Map<String, String> a = new LinkedHashMap<>();
+    a.put("type", Integer.toString(type));
+    putIf(a, "nsuri", nsuri);
+    DomainPayload.MetadataChange p = new DomainPayload.MetadataChange(
+        code(METADATA_TYPE, type, DomainPayload.MetadataType.OTHER), Optional.ofNullable(nsuri));
+    return typed(s, d, "METADATA_CHANGE", p, p.type().name(), a);
+  }
+
+  /** MEMORY_FAILURE: detail the action's name; flag bits this version does not know stay raw. */
+  public static DomainEvent memoryFailure(EventStamper s, DomainRef d, int recipient, int action,
+      int flags) {
+    java.util.Set<DomainPayload.MemoryFailureFlag> f =
+        java.util.EnumSet.noneOf(DomainPayload.MemoryFailureFlag.class);
+    for (int bit = 0; bit < MEMORY_FAILURE_FLAG.size(); bit++) {
+      if ((flags & (1 << bit)) != 0) {
+        f.add(MEMORY_FAILURE_FLAG.get(bit));
+      }
+    }
+    DomainPayload.MemoryFailure p = new DomainPayload.MemoryFailure(
+        code(MEMORY_FAILURE_RECIPIENT, recipient, DomainPayload.MemoryFailureRecipient.OTHER),
+        code(MEMORY_FAILURE_ACTION, action, DomainPayload.MemoryFailureAction.OTHER), f);
+    return typed(s, d, "MEMORY_FAILURE", p, p.action().name(), Map.of("recipient",
+        Integer.toString(recipient), "action", Integer.toString(action), "flags",
+        Integer.toUnsignedString(flags)));
+  }
+
+  /** NIC_MAC_CHANGE: no detail. */
+  public static DomainEvent nicMacChange(EventStamper s, DomainRef d, String alias, String oldMac,
+      String newMac) {
+    Map<String, String> a = new LinkedHashMap<>();
+    putIf(a, "devAlias", alias);
+    putIf(a, "oldMAC", oldMac);
+    putIf(a, "newMAC", newMac);
+    return typed(s, d, "NIC_MAC_CHANGE", new DomainPayload.NicMacChange(Optional.ofNullable(alias),
+        Optional.ofNullable(oldMac), Optional.ofNullable(newMac)), null, a);
+  }
+
+  // ------------------------------------------------------------------ other object families
+
+  /** virStoragePoolEventLifecycleType names, by code. */
+  static final List<String> POOL = List.of("DEFINED", "UNDEFINED", "STARTED", "STOPPED",
+      "CREATED", "DELETED");
+  private static final List<Operation> POOL_OPS = List.of(Operation.ADD, Operation.REMOVE,
+      Operation.START, Operation.STOP, Operation.CREATE, Operation.DELETE);
+  /** virNodeDeviceEventLifecycleType names, by code. */
+  static final List<String> NODE_DEVICE = List.of("CREATED", "DELETED", "DEFINED", "UNDEFINED");
+  private static final List<Operation> NODE_DEVICE_OPS = List.of(Operation.CREATE,
+      Operation.DELETE, Operation.ADD, Operation.REMOVE);
+  /** virSecretEventLifecycleType names, by code. */
+  static final List<String> SECRET = List.of("DEFINED", "UNDEFINED");
+  private static final List<Operation> SECRET_OPS = List.of(Operation.ADD, Operation.REMOVE);
+
+  /** An object family's lifecycle: {@code <FAMILY>_LIFECYCLE/<TYPE>}, raw codes in attributes. */
+  private static ResourceEvent objectLifecycle(EventStamper s, String family, ResourceType type,
+      List<String> names, List<Operation> ops, String name, String uuid, int event, int detail) {
+    Map<String, String> a = new LinkedHashMap<>();
+    a.put("event", Integer.toString(event));
+    a.put("detail", Integer.toString(detail));
+    putIf(a, "uuid", uuid);
+    return new ResourceEvent(s.next(family + "_LIFECYCLE/" + name(names, event), a),
+        Optional.empty(), code(ops, event, Operation.OTHER), type, Optional.ofNullable(name),
+        Optional.empty());
+  }
+
+  /** Storage pool LIFECYCLE: defined add, undefined remove, started start, stopped stop, created (built) create, deleted delete. */
+  public static ResourceEvent poolLifecycle(EventStamper s, String name, String uuid, int event,
+      int detail) {
+    return objectLifecycle(s, "STORAGE_POOL", ResourceType.STORAGE_POOL, POOL, POOL_OPS, name,
+        uuid, event, detail);
+  }
+
+  /** Storage pool REFRESH: refresh-storage-pool. */
+  public static ResourceEvent poolRefresh(EventStamper s, String name, String uuid) {
+    Map<String, String> a = new LinkedHashMap<>();
+    putIf(a, "uuid", uuid);
+    return new ResourceEvent(s.next("STORAGE_POOL_REFRESH", a), Optional.empty(),
+        Operation.REFRESH, ResourceType.STORAGE_POOL, Optional.ofNullable(name), Optional.empty());
+  }
+
+  /** Node device LIFECYCLE: created create, deleted delete, defined add, undefined remove. */
+  public static ResourceEvent nodeDeviceLifecycle(EventStamper s, String name, int event,
+      int detail) {
+    return objectLifecycle(s, "NODE_DEVICE", ResourceType.NODE_DEVICE, NODE_DEVICE,
+        NODE_DEVICE_OPS, name, null, event, detail);
+  }
+
+  /** Node device UPDATE: set-node-device. */
+  public static ResourceEvent nodeDeviceUpdate(EventStamper s, String name) {
+    return new ResourceEvent(s.next("NODE_DEVICE_UPDATE", Map.of()), Optional.empty(),
+        Operation.SET, ResourceType.NODE_DEVICE, Optional.ofNullable(name), Optional.empty());
+  }
+
+  /**
+   * Secret LIFECYCLE: defined add, undefined remove; named by its UUID (a secret has no name),
+   * its usage type and id in the attributes.
+   */
+  public static ResourceEvent secretLifecycle(EventStamper s, String uuid, int usageType,
+      String usageId, int event, int detail) {
+    ResourceEvent e = objectLifecycle(s, "SECRET", ResourceType.SECRET, SECRET, SECRET_OPS, uuid,
+        null, event, detail);
+    return new ResourceEvent(e.meta().withAttributes(secretAttributes(e.meta().attributes(),
+        usageType, usageId)), e.domain(), e.operation(), e.resource(), e.name(), e.service());
+  }
+
+  /** Secret VALUE_CHANGED: set-secret. */
+  public static ResourceEvent secretValueChanged(EventStamper s, String uuid, int usageType,
+      String usageId) {
+    return new ResourceEvent(s.next("SECRET_VALUE_CHANGED", secretAttributes(Map.of(), usageType,
+        usageId)), Optional.empty(), Operation.SET, ResourceType.SECRET,
+        Optional.ofNullable(uuid), Optional.empty());
+  }
+
+  /** virSecretUsageType names, by code. */
+  static final List<String> SECRET_USAGE = List.of("none", "volume", "ceph", "iscsi", "tls",
+      "vtpm");
+
+  private static Map<String, String> secretAttributes(Map<String, String> base, int usageType,
+      String usageId) {
+    Map<String, String> a = new LinkedHashMap<>(base);
+    if (usageType >= 0) {
+      a.put("usageType", name(SECRET_USAGE, usageType));
+    }
+    putIf(a, "usageId", usageId);
+    return a;
+  }
+
+  /** Network METADATA_CHANGE: set-network, the metadata's type and namespace in attributes. */
+  public static ResourceEvent networkMetadataChange(EventStamper s, String name, String uuid,
+      int type, String nsuri) {
+    Map<String, String> a = new LinkedHashMap<>();
+    a.put("type", Integer.toString(type));
+    a.put("metadataType", code(METADATA_TYPE, type, DomainPayload.MetadataType.OTHER).jsonName());
+    putIf(a, "nsuri", nsuri);
+    putIf(a, "uuid", uuid);
+    return new ResourceEvent(s.next("NETWORK_METADATA_CHANGE", a), Optional.empty(),
+        Operation.SET, ResourceType.NETWORK, Optional.ofNullable(name), Optional.empty());
   }
 
   /** Puts {@code v} unless it is null. */

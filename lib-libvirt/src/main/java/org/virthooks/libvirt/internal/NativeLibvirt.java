@@ -31,6 +31,27 @@ public interface NativeLibvirt extends Library {
   /** virConnectNetworkEventDeregisterAny. */
   int virConnectNetworkEventDeregisterAny(ConnectionPointer conn, int callbackID);
 
+  /** virConnectStoragePoolEventRegisterAny (pool null: every pool). */
+  int virConnectStoragePoolEventRegisterAny(ConnectionPointer conn, Pointer pool, int eventID,
+      Callback cb, Pointer opaque, Pointer freecb);
+
+  /** virConnectStoragePoolEventDeregisterAny. */
+  int virConnectStoragePoolEventDeregisterAny(ConnectionPointer conn, int callbackID);
+
+  /** virConnectNodeDeviceEventRegisterAny (dev null: every device). */
+  int virConnectNodeDeviceEventRegisterAny(ConnectionPointer conn, Pointer dev, int eventID,
+      Callback cb, Pointer opaque, Pointer freecb);
+
+  /** virConnectNodeDeviceEventDeregisterAny. */
+  int virConnectNodeDeviceEventDeregisterAny(ConnectionPointer conn, int callbackID);
+
+  /** virConnectSecretEventRegisterAny (secret null: every secret). */
+  int virConnectSecretEventRegisterAny(ConnectionPointer conn, Pointer secret, int eventID,
+      Callback cb, Pointer opaque, Pointer freecb);
+
+  /** virConnectSecretEventDeregisterAny. */
+  int virConnectSecretEventDeregisterAny(ConnectionPointer conn, int callbackID);
+
   /** virDomainGetState. */
   int virDomainGetState(DomainPointer dom, IntByReference state, IntByReference reason, int flags);
 
