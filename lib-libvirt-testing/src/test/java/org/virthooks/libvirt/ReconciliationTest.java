@@ -16,6 +16,7 @@ import org.virthooks.core.SourceEvent;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.core.testing.RecordingListener;
 import org.virthooks.libvirt.internal.DomainStates;
+import org.virthooks.libvirt.testing.NativeConnect;
 
 /**
  * Reconciliation on the test driver: states changed behind the feed's back (a feed registered for
@@ -144,23 +145,12 @@ class ReconciliationTest {
     }
   }
 
-  /** A connection whose native pointer the internal listings take. */
-  static final class Pointed extends Connect {
-    Pointed(String uri) throws org.libvirt.LibvirtException {
-      super(uri, true);
-    }
-
-    org.libvirt.jna.ConnectionPointer pointer() {
-      return vcp;
-    }
-  }
-
   @Test
   void theOneCallListingAgreesWithTheCallPerDomainOne() throws Exception {
     Connect other = new Connect(URI);
     Domain paused = other.domainDefineXML(TestDriverEventsTest.xml("vh-rec3"));
     Domain off = other.domainDefineXML(TestDriverEventsTest.xml("vh-rec4"));
-    Pointed c = new Pointed(URI);
+    NativeConnect c = new NativeConnect(URI);
     try {
       paused.create();
       paused.suspend();
