@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +28,7 @@ import org.virthooks.libvirt.LibvirtEventSource;
 import org.virthooks.libvirt.LibvirtHookInstaller;
 import org.virthooks.libvirt.LibvirtHookMain;
 import org.virthooks.libvirt.LibvirtUnavailableException;
+import org.virthooks.libvirt.LibvirtVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -252,6 +254,12 @@ public final class LibvirtCommand implements Runnable {
         + "(default: daemon domain network).")
     String eventsSet;
 
+    @Option(names = "--libvirt-version", defaultValue = "auto", paramLabel = "auto|X.Y.Z",
+        description = "The daemon's libvirt version: before 6.5 libvirt runs only the top-level "
+            + "<hooks-dir>/<driver>, so a forwarder to the .d script is written there too; "
+            + "auto asks the installed daemon (libvirtd --version; default: ${DEFAULT-VALUE}).")
+    String libvirtVersion;
+
     @CommandLine.Mixin
     LauncherJvm jvm;
 
@@ -271,6 +279,23 @@ public final class LibvirtCommand implements Runnable {
       if (d == null) {
         return 2;
       }
+      LibvirtHookInstaller.Layout layout;
+      if (libvirtVersion.equalsIgnoreCase("auto")) {
+        Optional<LibvirtVersion> v = LibvirtVersion.ofInstalledDaemon();
+        if (v.isEmpty()) {
+          // the layout of every daemon since 6.5 (2020); an older one needs the option
+          err.println("install: warning: no installed libvirt daemon told its version; writing "
+              + "the .d script only (give --libvirt-version for a daemon older than 6.5)");
+        }
+        layout = v.map(LibvirtHookInstaller.Layout::of).orElse(LibvirtHookInstaller.Layout.DOT_D);
+      } else {
+        try {
+          layout = LibvirtHookInstaller.Layout.of(LibvirtVersion.parse(libvirtVersion));
+        } catch (IllegalArgumentException e) {
+          err.println("install: --libvirt-version: " + e.getMessage());
+          return 2;
+        }
+      }
       try {
         LibvirtHookInstaller.Result r;
         switch (mode.toLowerCase(Locale.ROOT)) {
@@ -288,7 +313,8 @@ public final class LibvirtCommand implements Runnable {
               return 2;
             }
             r = LibvirtHookInstaller.installRelay(hooksDir, d, name,
-                socket != null ? socket : DEFAULT_SOCKET, policy, Duration.ofSeconds(timeout));
+                socket != null ? socket : DEFAULT_SOCKET, policy, Duration.ofSeconds(timeout),
+                layout);
           }
           case "jvm" -> {
             Path jarPath = jvm.jarPath();
@@ -316,7 +342,7 @@ public final class LibvirtCommand implements Runnable {
               }
             }
             cmd.add("--");
-            r = LibvirtHookInstaller.installJvm(hooksDir, d, name, cmd);
+            r = LibvirtHookInstaller.installJvm(hooksDir, d, name, cmd, layout);
           }
           default -> {
             err.println("install: unknown --mode '" + mode + "' (expected relay or jvm)");

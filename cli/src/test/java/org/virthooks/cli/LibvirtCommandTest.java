@@ -142,6 +142,23 @@ class LibvirtCommandTest {
   }
 
   @Test
+  void aDaemonBeforeSixFiveAlsoGetsTheTopLevelForwarder() throws Exception {
+    Path hooks = Files.createDirectory(dir.resolve("hooks-old"));
+    Run old = run("libvirt", "install", "--driver", "network", "--hooks-dir", hooks.toString(),
+        "--socket", dir.resolve("r.sock").toString(), "--libvirt-version", "6.0.0");
+    assertThat(old.status()).as(old.err()).isZero();
+    assertThat(old.out()).contains("wrote " + hooks.resolve("network"));
+    assertThat(ScriptInstaller.isOurs(hooks.resolve("network"))).isTrue();
+    Run upgraded = run("libvirt", "install", "--driver", "network", "--hooks-dir",
+        hooks.toString(), "--socket", dir.resolve("r.sock").toString(), "--libvirt-version",
+        "9.0.0");
+    assertThat(upgraded.out()).contains("removed our " + hooks.resolve("network"));
+    assertThat(hooks.resolve("network")).doesNotExist();
+    assertThat(run("libvirt", "install", "--driver", "network", "--hooks-dir", hooks.toString(),
+        "--libvirt-version", "soon").status()).isEqualTo(2);
+  }
+
+  @Test
   void hookEntryPointAnswersLikeAHookScript() {
     Run r = run("libvirt", "hook", "--", "/etc/libvirt/hooks/daemon", "-", "reload", "begin",
         "SIGHUP");

@@ -47,7 +47,7 @@ class HookScriptParsingTest {
   @CsvSource({
       "qemu, prepare, begin, -, before:domain.prepare",
       "qemu, start, begin, -, before:domain.start",
-      "qemu, started, begin, -, after:domain.started",
+      "qemu, started, begin, -, before:domain.started",
       "qemu, stopped, end, -, after:domain.stopped",
       "qemu, release, end, destroyed, after:domain.release",
       "qemu, release, end, -, after:domain.release",
@@ -119,7 +119,7 @@ class HookScriptParsingTest {
   @ParameterizedTest
   @CsvSource({
       "start, begin, before:network.start",
-      "started, begin, after:network.started",
+      "started, begin, before:network.started",
       "stopped, end, after:network.stopped",
       "port-created, begin, before:network.port-created",
       "port-deleted, begin, after:network.port-deleted",

@@ -93,7 +93,8 @@ class LibvirtHookCompatibilityTest extends HookAdapterCompatibilityKit {
     return exec(client, argv(point), document());
   }
 
-  private static ScriptResult exec(Path script, List<String> args, String stdin)
+  /** Runs {@code script} as libvirtd does: arguments, {@code stdin}, its answer. */
+  static ScriptResult exec(Path script, List<String> args, String stdin)
       throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(script.toString());

@@ -6,14 +6,18 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.libvirt.Connect;
@@ -26,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.virthooks.core.DomainEvent;
 import org.virthooks.core.DomainInfo;
+import org.virthooks.core.DomainRef;
 import org.virthooks.core.DomainStatus;
 import org.virthooks.core.EventSink;
 import org.virthooks.core.EventStamper;
@@ -37,6 +42,8 @@ import org.virthooks.core.feed.FeedState;
 import org.virthooks.core.feed.FeedSupervisor;
 import org.virthooks.libvirt.internal.CallbackTable;
 import org.virthooks.libvirt.internal.DomainStates;
+import org.virthooks.libvirt.internal.KnownStates;
+import org.virthooks.libvirt.internal.NativeLibvirt;
 
 /**
  * Every domain, network, storage pool, node device and secret event of one libvirt connection ({@code qemu:///system},
@@ -72,7 +79,15 @@ import org.virthooks.libvirt.internal.DomainStates;
  *       domain, its kind the lifecycle kind that leads to its current state (running →
  *       started, paused → suspended, shut off → stopped...), its action
  *       {@code RESYNC/<STATE>/<REASON>} and attribute {@code resync=true}, and finally
- *       {@code resynchronised}. Consumers reconcile what they missed from those.
+ *       {@code resynchronised}. Consumers reconcile what they missed from those. The states come
+ *       from one {@code virConnectGetAllDomainStats} call (state group), not a call per domain.
+ *   <li>Reconciliation (Nova's periodic power-state sync, for users who do not trust events
+ *       alone): {@link #reconcile()} on demand, or every {@link Builder#reconcileEvery(Duration)},
+ *       compares what the feed has told about each domain (the state its last lifecycle or
+ *       resynchronisation event leads to) with the daemon's states now and publishes only the
+ *       differences, as resynchronisation events with the attribute {@code reconciled=true} (a
+ *       domain the daemon no longer has: {@code UNDEFINED}, action {@code RESYNC/GONE}). A domain
+ *       whose event arrived while the daemon was being asked is left to the next round.
  *   <li>{@link #close()} deregisters every callback, then closes the connection, then stops the
  *       source's threads.
  * </ul>
@@ -93,6 +108,11 @@ public final class LibvirtEventSource implements EventFeed {
   private final EventStamper stamper;
   private final FeedSupervisor supervisor;
   private final CallbackTable table;
+  private final KnownStates known = new KnownStates();
+  private final Duration reconcileEvery;
+  private final Object reconciling = new Object();
+  private final AtomicLong corrections = new AtomicLong();
+  private ScheduledExecutorService reconciler;
   private final Set<DomainEventId> refusalLogged = ConcurrentHashMap.newKeySet();
   private final Set<HostEventId> hostRefusalLogged = ConcurrentHashMap.newKeySet();
   private static final AtomicLong INSTANCES = new AtomicLong();
@@ -132,6 +152,11 @@ public final class LibvirtEventSource implements EventFeed {
         "virthooks-libvirt-feed " + name, this::connectSession, () -> { });
     if (enrich) {
       enricher = Executors.newSingleThreadExecutor(tracked("virthooks-libvirt-enrich " + name));
+    }
+    this.reconcileEvery = b.reconcileEvery;
+    if (reconcileEvery != null) {
+      reconciler = Executors.newSingleThreadScheduledExecutor(
+          tracked("virthooks-libvirt-reconcile " + name));
     }
   }
 
@@ -222,7 +247,60 @@ public final class LibvirtEventSource implements EventFeed {
   public LibvirtEventSource start() {
     LibvirtEventLoop.ensureRunning();
     supervisor.start();
+    if (reconciler != null) {
+      long ms = reconcileEvery.toMillis();
+      reconciler.scheduleWithFixedDelay(() -> {
+        try {
+          reconcile();
+        } catch (RuntimeException e) {
+          LOG.warn("{}: reconciliation failed", uri, e);
+        }
+      }, ms, ms, TimeUnit.MILLISECONDS);
+    }
     return this;
+  }
+
+  /**
+   * Compares what this feed has told about every domain's state with the daemon's states now
+   * (one {@code virConnectGetAllDomainStats} round trip) and publishes an event for each
+   * difference only (see the class comment); returns how many, empty when not connected or when
+   * the daemon could not be asked.
+   */
+  public OptionalInt reconcile() {
+    synchronized (reconciling) {
+      Link l = link;
+      if (l == null || !l.current() || supervisor.state() != FeedState.CONNECTED) {
+        return OptionalInt.empty();
+      }
+      long since = known.version();
+      List<DomainStates.Actual> actual;
+      try {
+        actual = DomainStates.current(l.conn, l.cp);
+      } catch (LibvirtException | RuntimeException e) {
+        LOG.warn("{}: reconciliation could not list the domains: {}", uri, e.getMessage());
+        return OptionalInt.empty();
+      }
+      if (!l.current()) {
+        return OptionalInt.empty();
+      }
+      KnownStates.Differences d = known.compare(actual, since);
+      for (DomainStates.Actual a : d.changed()) {
+        publish(DomainStates.event(a, stamper, Map.of("reconciled", "true")));
+      }
+      for (DomainRef gone : d.gone()) {
+        publish(DomainEvent.of(stamper.next("RESYNC/GONE", Map.of("resync", "true",
+            "reconciled", "true")), gone, DomainEvent.Kind.UNDEFINED, null));
+        gone.uuid().ifPresent(known::forget);
+      }
+      int n = d.changed().size() + d.gone().size();
+      corrections.addAndGet(n);
+      return OptionalInt.of(n);
+    }
+  }
+
+  /** How many correcting events reconciliations published in all. */
+  public long corrections() {
+    return corrections.get();
   }
 
   private FeedSupervisor.Session connectSession() throws LibvirtException {
@@ -295,7 +373,17 @@ public final class LibvirtEventSource implements EventFeed {
 
     @Override
     public int publishCurrentState(EventSink out) throws LibvirtException {
-      return DomainStates.publishAll(conn, cp, stamper, out);
+      long since = known.version();
+      List<DomainStates.Actual> all = DomainStates.current(conn, cp);
+      Set<UUID> listed = new HashSet<>();
+      for (DomainStates.Actual a : all) {
+        a.domain().uuid().ifPresent(listed::add);
+        DomainEvent e = DomainStates.event(a, stamper, Map.of());
+        known.observe(e);
+        out.publish(e);
+      }
+      known.retainListed(listed, since);
+      return all.size();
     }
 
     @Override
@@ -451,6 +539,7 @@ public final class LibvirtEventSource implements EventFeed {
   }
 
   private void publish(VirtEvent e) {
+    known.observe(e);
     supervisor.publish(e);
   }
 
@@ -498,7 +587,7 @@ public final class LibvirtEventSource implements EventFeed {
   }
 
   private void shutdownThreads() {
-    for (ExecutorService e : new ExecutorService[] {enricher}) {
+    for (ExecutorService e : new ExecutorService[] {enricher, reconciler}) {
       if (e == null) {
         continue;
       }
@@ -532,6 +621,7 @@ public final class LibvirtEventSource implements EventFeed {
     private int keepAliveInterval = 5;
     private int keepAliveCount = 3;
     private Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+    private Duration reconcileEvery;
 
     private Builder(String uri, EventSink sink) {
       if (uri == null || uri.isBlank()) {
@@ -604,6 +694,18 @@ public final class LibvirtEventSource implements EventFeed {
     /** Reconnection backoff: first delay, doubling up to {@code max}; 100 ms and 2 s by default. */
     public Builder reconnectBackoff(Duration min, Duration max) {
       this.backoff = new Backoff(min, max);
+      return this;
+    }
+
+    /**
+     * Reconciles every {@code period} (see {@link LibvirtEventSource#reconcile()}): one round
+     * trip to the daemon each time, events only for differences. Off by default.
+     */
+    public Builder reconcileEvery(Duration period) {
+      if (period == null || period.isNegative() || period.isZero()) {
+        throw new IllegalArgumentException("reconciliation period must be positive: " + period);
+      }
+      this.reconcileEvery = period;
       return this;
     }
 

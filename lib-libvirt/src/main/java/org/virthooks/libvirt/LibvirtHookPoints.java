@@ -11,23 +11,35 @@ import org.virthooks.core.hook.HookPoint;
  * The hook points of libvirt's hook scripts. Guest drivers (qemu, lxc, libxl, bhyve) share the
  * {@code domain.*} points; the driver is in the call's context and its {@code driver} attribute.
  *
+ * <p>The phase of each point is what libvirt does with the script's failure, read in libvirt's
+ * sources at each {@code virHookCall} (README, "What a refusal does", cites them): where the
+ * caller checks the result the point can refuse ({@code before} or {@code filter}); where it is
+ * ignored the point is an {@code after} point, since a refusal there would change nothing.
+ * {@code started} is checked: the guest (or network) is already up, and a refusal makes libvirt
+ * tear it down again and fail the start with the hook's message.
+ *
  * <table>
  *   <caption>libvirt operation → hook point</caption>
  *   <tr><th>script operation</th><th>point</th><th>a refusal</th></tr>
  *   <tr><td>prepare begin</td><td>before:domain.prepare</td><td>aborts the start</td></tr>
  *   <tr><td>start begin</td><td>before:domain.start</td><td>aborts the start</td></tr>
- *   <tr><td>started begin</td><td>after:domain.started</td><td>-</td></tr>
- *   <tr><td>stopped end</td><td>after:domain.stopped</td><td>-</td></tr>
- *   <tr><td>release end [reason]</td><td>after:domain.release</td><td>-</td></tr>
+ *   <tr><td>started begin</td><td>before:domain.started</td><td>the started guest is
+ *       stopped again, the start fails</td></tr>
+ *   <tr><td>stopped end</td><td>after:domain.stopped</td><td>- (ignored by libvirt)</td></tr>
+ *   <tr><td>release end [reason]</td><td>after:domain.release</td><td>- (ignored)</td></tr>
  *   <tr><td>migrate begin</td><td>filter:domain.migrate</td><td>cancels the incoming migration</td></tr>
  *   <tr><td>restore begin</td><td>filter:domain.restore</td><td>cancels the restore</td></tr>
  *   <tr><td>reconnect begin</td><td>before:domain.reconnect</td><td>libvirt kills the guest</td></tr>
- *   <tr><td>attach begin</td><td>before:domain.attach</td><td>aborts the attach</td></tr>
+ *   <tr><td>attach begin</td><td>before:domain.attach</td><td>aborts the attach (no caller in
+ *       current libvirt)</td></tr>
  *   <tr><td>network start begin</td><td>before:network.start</td><td>aborts the network start</td></tr>
- *   <tr><td>network started / stopped / updated</td><td>after:network.*</td><td>-</td></tr>
+ *   <tr><td>network started begin</td><td>before:network.started</td><td>the network is shut
+ *       down again, the start fails</td></tr>
+ *   <tr><td>network stopped / updated</td><td>after:network.*</td><td>- (stopped: ignored;
+ *       updated: the update stays applied, only the API call would report an error)</td></tr>
  *   <tr><td>network port-created (plugged)</td><td>before:network.port-created</td><td>fails the port</td></tr>
- *   <tr><td>network port-deleted (unplugged)</td><td>after:network.port-deleted</td><td>-</td></tr>
- *   <tr><td>daemon start / shutdown / reload</td><td>after:daemon.*</td><td>-</td></tr>
+ *   <tr><td>network port-deleted (unplugged)</td><td>after:network.port-deleted</td><td>- (ignored)</td></tr>
+ *   <tr><td>daemon start / shutdown / reload</td><td>after:daemon.*</td><td>- (ignored)</td></tr>
  *   <tr><td>anything newer</td><td>after:&lt;object&gt;.other</td><td>- (exit 0)</td></tr>
  * </table>
  * Filter points: hooks may return {@code Verdict.rewrite(xml)}; the final document is printed
@@ -40,8 +52,12 @@ public final class LibvirtHookPoints {
   public static final HookPoint DOMAIN_PREPARE = HookPoint.before("domain.prepare");
   /** Just before the guest process starts. */
   public static final HookPoint DOMAIN_START = HookPoint.before("domain.start");
-  /** The guest process started. */
-  public static final HookPoint DOMAIN_STARTED = HookPoint.after("domain.started");
+  /**
+   * The guest process started (its CPUs running, or paused as asked). libvirt checks the answer:
+   * a refusal makes it stop the guest again ({@code stopped} and {@code release} follow) and fail
+   * the start with the refusal's message.
+   */
+  public static final HookPoint DOMAIN_STARTED = HookPoint.before("domain.started");
   /** The guest stopped (also after a start that failed or was refused). */
   public static final HookPoint DOMAIN_STOPPED = HookPoint.after("domain.stopped");
   /** The guest's resources were released; the reason is the {@code extra} attribute. */
@@ -58,8 +74,8 @@ public final class LibvirtHookPoints {
   public static final HookPoint DOMAIN_OTHER = HookPoint.after("domain.other");
   /** A network is about to start. */
   public static final HookPoint NETWORK_START = HookPoint.before("network.start");
-  /** A network started. */
-  public static final HookPoint NETWORK_STARTED = HookPoint.after("network.started");
+  /** A network started; a refusal makes libvirt shut it down again and fail the start. */
+  public static final HookPoint NETWORK_STARTED = HookPoint.before("network.started");
   /** A network stopped. */
   public static final HookPoint NETWORK_STOPPED = HookPoint.after("network.stopped");
   /** A port is being created on a network (a guest interface plugged in). */
@@ -95,7 +111,8 @@ public final class LibvirtHookPoints {
 
   /**
    * The operations of {@code driver} at which a relay client refuses when virthooks' own
-   * machinery fails (a lost connection, no answer): the before and filter points but
+   * machinery fails (a lost connection, no answer): the before and filter points
+   * ({@code started} among them: a hook there vets a start as much as one at {@code prepare}) but
    * {@code reconnect}, where libvirt kills a running guest whose hook fails, and a relay that
    * restarts while libvirtd reconnects to every guest must not kill them all.
    */

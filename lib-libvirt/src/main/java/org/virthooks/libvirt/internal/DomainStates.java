@@ -1,7 +1,12 @@
 package org.virthooks.libvirt.internal;
 
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.libvirt.Connect;
@@ -27,7 +32,19 @@ import org.virthooks.core.VirtEvent;
  * attributes back.
  */
 public final class DomainStates {
+  // VIR_ERR_NO_SUPPORT: a daemon (or driver) without virConnectGetAllDomainStats
+  private static final int NO_SUPPORT = 3;
+
   private DomainStates() {}
+
+  /**
+   * One domain's state as the daemon reports it now.
+   *
+   * @param domain name, UUID and (when active) id
+   * @param state libvirt's state code
+   * @param reason libvirt's reason code
+   */
+  public record Actual(DomainRef domain, int state, int reason) {}
 
   /**
    * Publishes one event per domain of the connection with its state now (action
@@ -35,8 +52,79 @@ public final class DomainStates {
    */
   public static int publishAll(Connect conn, ConnectionPointer cp, EventStamper stamper,
       EventSink out) throws LibvirtException {
+    List<Actual> all = current(conn, cp);
+    for (Actual a : all) {
+      out.publish(event(a, stamper, Map.of()));
+    }
+    return all.size();
+  }
+
+  /**
+   * Every domain's state: one {@code virConnectGetAllDomainStats} round trip with the state
+   * group (name, UUID and id are local accessors of the domains it returns), or, from a daemon
+   * without it, {@link #currentPerDomain}.
+   *
+   * @throws IllegalStateException when the daemon fails the call
+   */
+  public static List<Actual> current(Connect conn, ConnectionPointer cp) throws LibvirtException {
+    PointerByReference ref = new PointerByReference();
+    int n = NativeLibvirt.get().virConnectGetAllDomainStats(cp, NativeLibvirt.VIR_DOMAIN_STATS_STATE,
+        ref, 0);
+    if (n < 0) {
+      virError e = Libvirt.INSTANCE.virGetLastError();
+      int code = e == null ? -1 : e.code;
+      String why = e == null || e.message == null ? "unknown error" : e.message;
+      Libvirt.INSTANCE.virResetLastError();
+      if (code != NO_SUPPORT) {
+        // libvirt-java makes its exceptions only in its own package
+        throw new IllegalStateException("virConnectGetAllDomainStats failed: " + why);
+      }
+      return currentPerDomain(conn, cp);
+    }
+    Pointer records = ref.getValue();
+    try {
+      List<Actual> out = new ArrayList<>(n);
+      byte[] uuid = new byte[16];
+      for (int i = 0; i < n; i++) {
+        // virDomainStatsRecord: {virDomainPtr dom; virTypedParameterPtr params; int nparams}
+        Pointer rec = records.getPointer((long) i * Native.POINTER_SIZE);
+        Pointer dom = rec.getPointer(0);
+        Map<String, String> p = TypedParams.read(rec.getPointer(Native.POINTER_SIZE),
+            rec.getInt(2L * Native.POINTER_SIZE));
+        DirectLibvirt.virDomainGetUUID(dom, uuid);
+        DomainRef d = DomainRef.of(DirectLibvirt.virDomainGetName(dom))
+            .withUuid(uuid);
+        int id = DirectLibvirt.virDomainGetID(dom);
+        if (id >= 0) {
+          d = d.withId(id);
+        }
+        out.add(new Actual(d, parseInt(p.get("state.state")), parseInt(p.get("state.reason"))));
+      }
+      return out;
+    } finally {
+      if (records != null) {
+        NativeLibvirt.get().virDomainStatsRecordListFree(records);
+      }
+    }
+  }
+
+  private static int parseInt(String s) {
+    try {
+      return s == null ? 0 : Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return 0; // NOSTATE: the daemon sent no state for it
+    }
+  }
+
+  /**
+   * Every domain's state the way resynchronisation first did it, kept to measure against:
+   * {@code virConnectListAllDomains}, then a lookup and {@code virDomainGetState} per domain (two
+   * round trips each).
+   */
+  public static List<Actual> currentPerDomain(Connect conn, ConnectionPointer cp)
+      throws LibvirtException {
     Domain[] doms = conn.listAllDomains(0);
-    int n = 0;
+    List<Actual> out = new ArrayList<>(doms.length);
     for (Domain dom : doms) {
       try {
         String uuid = dom.getUUIDString();
@@ -58,19 +146,28 @@ public final class DomainStates {
           lastError();
           continue;
         }
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put("resync", "true");
-        putStatus(a, st.getValue(), rs.getValue());
-        String stateName = a.getOrDefault("stateName", Integer.toString(st.getValue()));
-        String reasonName = a.getOrDefault("stateReasonName", Integer.toString(rs.getValue()));
-        out.publish(DomainEvent.of(stamper.next("RESYNC/" + stateName + "/" + reasonName, a),
-            ref, kindOfState(st.getValue()), stateName));
-        n++;
+        out.add(new Actual(ref, st.getValue(), rs.getValue()));
       } finally {
         dom.free();
       }
     }
-    return n;
+    return out;
+  }
+
+  /**
+   * The resynchronisation event of one domain: its kind the lifecycle kind that leads to its
+   * state, action {@code RESYNC/<STATE>/<REASON>}, attributes {@code resync=true}, the state
+   * codes and names, and {@code extra}.
+   */
+  public static DomainEvent event(Actual s, EventStamper stamper, Map<String, String> extra) {
+    Map<String, String> a = new LinkedHashMap<>();
+    a.put("resync", "true");
+    a.putAll(extra);
+    putStatus(a, s.state(), s.reason());
+    String stateName = a.getOrDefault("stateName", Integer.toString(s.state()));
+    String reasonName = a.getOrDefault("stateReasonName", Integer.toString(s.reason()));
+    return DomainEvent.of(stamper.next("RESYNC/" + stateName + "/" + reasonName, a), s.domain(),
+        kindOfState(s.state()), stateName);
   }
 
   /** {@code e} with its domain's state, reason and {@link DomainInfo} as attributes. */

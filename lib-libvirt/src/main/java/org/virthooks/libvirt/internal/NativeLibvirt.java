@@ -6,6 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
 import java.util.Map;
 import org.libvirt.jna.CString;
 import org.libvirt.jna.ConnectionPointer;
@@ -127,6 +128,19 @@ public interface NativeLibvirt extends Library {
 
   /** virDomainSetBlockIoTune. */
   int virDomainSetBlockIoTune(DomainPointer dom, String disk, Pointer params, int n, int flags);
+
+  /** The state group of virConnectGetAllDomainStats: {@code state.state}, {@code state.reason}. */
+  int VIR_DOMAIN_STATS_STATE = 1;
+
+  /**
+   * virConnectGetAllDomainStats: one round trip for every domain (flags 0: active and inactive);
+   * {@code stats} receives a NULL-terminated array of virDomainStatsRecord pointers.
+   */
+  int virConnectGetAllDomainStats(ConnectionPointer conn, int stats, PointerByReference retStats,
+      int flags);
+
+  /** virDomainStatsRecordListFree: the records, their parameters and their domains. */
+  void virDomainStatsRecordListFree(Pointer stats);
 
   /** virTypedParamsClear: frees the strings of an array the caller allocated. */
   void virTypedParamsClear(Pointer params, int n);
