@@ -4,7 +4,6 @@ import com.google.common.collect.ImmutableSet;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -20,12 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
-import org.libvirt.jna.ConnectionPointer;
 import org.libvirt.jna.DomainPointer;
-import org.libvirt.jna.Libvirt;
-import org.libvirt.jna.virError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.virthooks.core.DomainEvent;
@@ -42,8 +37,9 @@ import org.virthooks.core.feed.FeedState;
 import org.virthooks.core.feed.FeedSupervisor;
 import org.virthooks.libvirt.internal.CallbackTable;
 import org.virthooks.libvirt.internal.DomainStates;
+import org.virthooks.libvirt.internal.Enricher;
 import org.virthooks.libvirt.internal.KnownStates;
-import org.virthooks.libvirt.internal.NativeLibvirt;
+import org.virthooks.libvirt.internal.LibvirtConnection;
 
 /**
  * Every domain, network, storage pool, node device and secret event of one libvirt connection ({@code qemu:///system},
@@ -99,12 +95,7 @@ public final class LibvirtEventSource implements EventFeed {
   public static final String ADAPTER = "libvirt";
 
   private final String uri;
-  private final Set<DomainEventId> ids;
-  private final Set<HostEventId> hostIds;
-  private final boolean enrich;
-  private final boolean readOnly;
-  private final int keepAliveInterval;
-  private final int keepAliveCount;
+  private final LibvirtConnection.Settings settings;
   private final EventStamper stamper;
   private final FeedSupervisor supervisor;
   private final CallbackTable table;
@@ -113,13 +104,13 @@ public final class LibvirtEventSource implements EventFeed {
   private final Object reconciling = new Object();
   private final AtomicLong corrections = new AtomicLong();
   private ScheduledExecutorService reconciler;
-  private final Set<DomainEventId> refusalLogged = ConcurrentHashMap.newKeySet();
-  private final Set<HostEventId> hostRefusalLogged = ConcurrentHashMap.newKeySet();
+  // an ID the daemon refuses is logged once per source, not once per reconnection
+  private final Set<Object> refusalLogged = ConcurrentHashMap.newKeySet();
   private static final AtomicLong INSTANCES = new AtomicLong();
   private final long instanceId = INSTANCES.incrementAndGet();
   private final AtomicLong generations = new AtomicLong();
   private final Object lifecycle = new Object();
-  private ExecutorService enricher;
+  private Enricher enricher;
   // every thread the executors made, joined at close: a terminated executor's last worker
   // may still be alive for a moment, and close() promises that the threads are gone
   private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -128,12 +119,8 @@ public final class LibvirtEventSource implements EventFeed {
 
   private LibvirtEventSource(Builder b) {
     this.uri = b.uri;
-    this.ids = ImmutableSet.copyOf(b.ids);
-    this.hostIds = ImmutableSet.copyOf(b.hostIds);
-    this.enrich = b.enrich;
-    this.readOnly = b.readOnly;
-    this.keepAliveInterval = b.keepAliveInterval;
-    this.keepAliveCount = b.keepAliveCount;
+    this.settings = new LibvirtConnection.Settings(b.uri, b.readOnly, b.keepAliveInterval,
+        b.keepAliveCount, ImmutableSet.copyOf(b.ids), ImmutableSet.copyOf(b.hostIds));
     this.stamper = new EventStamper(SourceId.of(ADAPTER, uri));
     // the instance number tells two sources of one URI apart in thread dumps
     String name = "#" + instanceId + " " + uri.replaceAll("[^A-Za-z0-9:/._-]", "_");
@@ -150,8 +137,8 @@ public final class LibvirtEventSource implements EventFeed {
     });
     this.supervisor = new FeedSupervisor(stamper, b.sink, b.backoff,
         "virthooks-libvirt-feed " + name, this::connectSession, () -> { });
-    if (enrich) {
-      enricher = Executors.newSingleThreadExecutor(tracked("virthooks-libvirt-enrich " + name));
+    if (b.enrich) {
+      enricher = new Enricher(uri, tracked("virthooks-libvirt-enrich " + name), this::publish);
     }
     this.reconcileEvery = b.reconcileEvery;
     if (reconcileEvery != null) {
@@ -205,25 +192,25 @@ public final class LibvirtEventSource implements EventFeed {
   /** The domain event IDs registered on the current connection. */
   public Set<DomainEventId> registeredIds() {
     Link l = link;
-    return l == null ? Set.of() : Set.copyOf(l.registered.keySet());
+    return l == null || l.connection == null ? Set.of() : l.connection.registeredIds();
   }
 
   /** The domain event IDs the daemon refused on the current connection. */
   public Set<DomainEventId> refusedIds() {
     Link l = link;
-    return l == null ? Set.of() : Set.copyOf(l.refused);
+    return l == null || l.connection == null ? Set.of() : l.connection.refusedIds();
   }
 
   /** The host event IDs (networks, storage pools, node devices, secrets) registered on the current connection. */
   public Set<HostEventId> registeredHostIds() {
     Link l = link;
-    return l == null ? Set.of() : Set.copyOf(l.hostRegistered.keySet());
+    return l == null || l.connection == null ? Set.of() : l.connection.registeredHostIds();
   }
 
   /** The host event IDs the daemon refused on the current connection. */
   public Set<HostEventId> refusedHostIds() {
     Link l = link;
-    return l == null ? Set.of() : Set.copyOf(l.hostRefused);
+    return l == null || l.connection == null ? Set.of() : l.connection.refusedHostIds();
   }
 
   /** This source's number in its threads' names ({@code virthooks-libvirt-reconnect #3 URI}). */
@@ -275,7 +262,7 @@ public final class LibvirtEventSource implements EventFeed {
       long since = known.version();
       List<DomainStates.Actual> actual;
       try {
-        actual = DomainStates.current(l.conn, l.cp);
+        actual = DomainStates.current(l.connection.connect(), l.connection.pointer());
       } catch (LibvirtException | RuntimeException e) {
         LOG.warn("{}: reconciliation could not list the domains: {}", uri, e.getMessage());
         return OptionalInt.empty();
@@ -326,35 +313,17 @@ public final class LibvirtEventSource implements EventFeed {
 
   // ------------------------------------------------------------------ connection and callbacks
 
-  /** A libvirt-java connection whose native pointer we may use for the calls it does not wrap. */
-  private static final class SourceConnect extends Connect {
-    SourceConnect(String uri, boolean readOnly) throws LibvirtException {
-      super(uri, readOnly);
-    }
-
-    ConnectionPointer pointer() {
-      return vcp;
-    }
-  }
-
-  /** One connection with its registrations; callbacks of an old one are ignored. */
+  /**
+   * One connection as the supervisor's session: the {@link LibvirtConnection} and what this
+   * source knows of it; callbacks of an old one are ignored.
+   */
   private final class Link implements FeedSupervisor.Session {
-    final SourceConnect conn;
-    final ConnectionPointer cp;
     final long generation;
-    final Map<DomainEventId, Integer> registered = new ConcurrentHashMap<>();
-    final Set<DomainEventId> refused = ConcurrentHashMap.newKeySet();
-    // strong references: libvirt holds only the native trampolines of these
-    final List<Object> callbacks = new ArrayList<>();
-    final Map<HostEventId, Integer> hostRegistered = new ConcurrentHashMap<>();
-    final Set<HostEventId> hostRefused = ConcurrentHashMap.newKeySet();
-    Libvirt.VirConnectCloseFunc closeFunc;
+    volatile LibvirtConnection connection;
     volatile boolean dead;
     final CompletableFuture<Throwable> ended = new CompletableFuture<>();
 
-    Link(SourceConnect conn, long generation) {
-      this.conn = conn;
-      this.cp = conn.pointer();
+    Link(long generation) {
       this.generation = generation;
     }
 
@@ -374,7 +343,8 @@ public final class LibvirtEventSource implements EventFeed {
     @Override
     public int publishCurrentState(EventSink out) throws LibvirtException {
       long since = known.version();
-      List<DomainStates.Actual> all = DomainStates.current(conn, cp);
+      List<DomainStates.Actual> all = DomainStates.current(connection.connect(),
+          connection.pointer());
       Set<UUID> listed = new HashSet<>();
       for (DomainStates.Actual a : all) {
         a.domain().uuid().ifPresent(listed::add);
@@ -398,133 +368,29 @@ public final class LibvirtEventSource implements EventFeed {
   }
 
   private Link connect() throws LibvirtException {
-    SourceConnect c = new SourceConnect(uri, readOnly);
-    Link l = new Link(c, generations.incrementAndGet());
-    try {
-      if (keepAliveInterval > 0) {
-        try {
-          c.setKeepAlive(keepAliveInterval, keepAliveCount);
-        } catch (LibvirtException e) {
-          LOG.debug("{}: no keepalive ({})", uri, e.getMessage()); // local drivers have none
-        }
-      }
-      for (DomainEventId id : ids) {
-        registerDomain(l, id);
-      }
-      for (HostEventId id : hostIds) {
-        registerHost(l, id);
-      }
-      registerClose(l);
-      return l;
-    } catch (RuntimeException e) {
-      teardown(l);
-      throw e;
-    }
+    Link l = new Link(generations.incrementAndGet());
+    // the callbacks check l.current(), which holds only once the supervisor made l the link
+    l.connection = LibvirtConnection.open(settings, table, l::current,
+        reason -> onClose(l, reason), refusalLogged);
+    return l;
   }
 
-  private void registerDomain(Link l, DomainEventId id) {
-    Libvirt.VirDomainEventCallback cb = table.domain(id, l::current);
-    int handle = Libvirt.INSTANCE.virConnectDomainEventRegisterAny(l.cp, null, id.code(), cb, null,
-        null);
-    if (handle < 0) {
-      String why = lastError();
-      l.refused.add(id);
-      if (refusalLogged.add(id)) {
-        LOG.info("{}: libvirt refused domain event {} ({}): {}; going on without it", uri, id,
-            id.code(), why);
-      }
-      return;
-    }
-    l.callbacks.add(cb);
-    l.registered.put(id, handle);
-  }
-
-  private void registerHost(Link l, HostEventId id) {
-    com.sun.jna.Callback cb = table.host(id, l::current);
-    int handle = CallbackTable.register(l.cp, id, cb);
-    if (handle < 0) {
-      String why = lastError();
-      l.hostRefused.add(id);
-      if (hostRefusalLogged.add(id)) {
-        LOG.info("{}: libvirt refused {} events ({}): {}; going on without them", uri, id,
-            id.code(), why);
-      }
-      return;
-    }
-    l.callbacks.add(cb);
-    l.hostRegistered.put(id, handle);
-  }
-
-  private void registerClose(Link l) {
-    Libvirt.VirConnectCloseFunc f = (c, reason, opaque) -> onClose(l, reason);
-    if (Libvirt.INSTANCE.virConnectRegisterCloseCallback(l.cp, f, null, null) < 0) {
-      // local drivers (test://) never close by themselves and do not support it
-      LOG.debug("{}: no close callback: {}", uri, lastError());
-      return;
-    }
-    l.closeFunc = f;
-  }
-
-  private static String lastError() {
-    virError e = Libvirt.INSTANCE.virGetLastError();
-    String m = e == null || e.message == null ? "unknown error" : e.message;
-    Libvirt.INSTANCE.virResetLastError();
-    return m;
-  }
-
-  /** Deregisters every callback of {@code l} (errors on a dead connection ignored), then closes it. */
+  /** Marks {@code l} dead, so that its callbacks are ignored, and closes its connection. */
   private void teardown(Link l) {
     l.dead = true;
-    for (int handle : l.registered.values()) {
-      if (Libvirt.INSTANCE.virConnectDomainEventDeregisterAny(l.cp, handle) < 0) {
-        LOG.debug("{}: deregistering domain callback {}: {}", uri, handle, lastError());
-      }
-    }
-    for (Map.Entry<HostEventId, Integer> h : l.hostRegistered.entrySet()) {
-      if (CallbackTable.deregister(l.cp, h.getKey(), h.getValue()) < 0) {
-        LOG.debug("{}: deregistering {} callback: {}", uri, h.getKey(), lastError());
-      }
-    }
-    if (l.closeFunc != null
-        && Libvirt.INSTANCE.virConnectUnregisterCloseCallback(l.cp, l.closeFunc) < 0) {
-      LOG.debug("{}: unregistering close callback: {}", uri, lastError());
-    }
-    try {
-      l.conn.close();
-    } catch (LibvirtException e) {
-      LOG.debug("{}: closing: {}", uri, e.getMessage());
+    if (l.connection != null) {
+      l.connection.close();
     }
   }
 
   // ------------------------------------------------------------------ publishing
 
   private void emit(VirtEvent e, DomainPointer d) {
-    ExecutorService en = enricher;
+    Enricher en = enricher;
     if (en == null) {
       publish(e);
-      return;
-    }
-    // one thread, in order: enrichment never reorders events
-    boolean ref = d != null && e instanceof DomainEvent
-        && Libvirt.INSTANCE.virDomainRef(d) == 0;
-    try {
-      en.execute(() -> {
-        VirtEvent out = e;
-        if (ref) {
-          try {
-            out = DomainStates.enriched((DomainEvent) e, d);
-          } catch (RuntimeException ex) {
-            LOG.debug("{}: enrichment failed for {}", uri, e.action(), ex);
-          } finally {
-            Libvirt.INSTANCE.virDomainFree(d);
-          }
-        }
-        publish(out);
-      });
-    } catch (java.util.concurrent.RejectedExecutionException closing) {
-      if (ref) {
-        Libvirt.INSTANCE.virDomainFree(d);
-      }
+    } else {
+      en.emit(e, d);
     }
   }
 
@@ -587,7 +453,8 @@ public final class LibvirtEventSource implements EventFeed {
   }
 
   private void shutdownThreads() {
-    for (ExecutorService e : new ExecutorService[] {enricher, reconciler}) {
+    for (ExecutorService e : new ExecutorService[] {
+        enricher == null ? null : enricher.executor(), reconciler}) {
       if (e == null) {
         continue;
       }
