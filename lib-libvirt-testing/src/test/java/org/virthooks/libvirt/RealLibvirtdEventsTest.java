@@ -73,7 +73,9 @@ import org.virthooks.libvirt.testing.Libvirtd;
  * BLOCK_JOB_2 by its target, completed) that writes past the overlay's write threshold
  * (BLOCK_THRESHOLD with device, path, threshold and excess), a block copy with a pivot (ready,
  * then completed), and a push backup, the one job here that emits JOB_COMPLETED (see
- * {@link #aPushBackupCompletesAsATypedJob}).
+ * {@link #aPushBackupCompletesAsATypedJob}), done and, aborted, failed. The block copy stands for
+ * the jobs with a ready phase (an active commit has the same ready / pivot / completed events);
+ * a migration's JOB_COMPLETED needs a second daemon.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
