@@ -2,6 +2,9 @@ package org.virthooks.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,6 +34,7 @@ import org.virthooks.core.DomainEvent;
 import org.virthooks.core.DomainPayload;
 import org.virthooks.core.EventDispatcher;
 import org.virthooks.core.Operation;
+import org.virthooks.core.ProgressEvent;
 import org.virthooks.core.ResourceEvent;
 import org.virthooks.core.ResourceType;
 import org.virthooks.core.SourceEvent;
@@ -62,9 +66,16 @@ import org.virthooks.libvirt.testing.Libvirtd;
  * errors, balloon change (the guest's balloon driver reports the new size), memory device size
  * change, device removal failed, memory failure (a host memory error), NIC MAC change (libvirt
  * 11.2) and network metadata change (9.8), migration iteration (a second host), node device
- * events (a device appearing on the host). Block job, block threshold and job completed need a
- * qcow2 backing chain or a migration; this machine has no qemu-img to make the chain (see the
- * test driver's and the signature test's proofs).
+ * events (a device appearing on the host).
+ *
+ * <p>Block jobs on a second guest ({@value #BLK}: a qcow2 overlay on a qcow2 base, made with
+ * qemu-img and qemu-io from Debian's qemu-utils): a block pull (BLOCK_JOB by the disk's path and
+ * BLOCK_JOB_2 by its target, completed) that writes past the overlay's write threshold
+ * (BLOCK_THRESHOLD with device, path, threshold and excess), a block copy with a pivot (ready,
+ * then completed), and a push backup, the one job here that emits JOB_COMPLETED (see
+ * {@link #aPushBackupCompletesAsATypedJob}), done and, aborted, failed. The block copy stands for
+ * the jobs with a ready phase (an active commit has the same ready / pivot / completed events);
+ * a migration's JOB_COMPLETED needs a second daemon.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -74,6 +85,10 @@ class RealLibvirtdEventsTest {
   static final UUID GUEST_UUID = UUID.fromString("5a1e0b7e-0000-4000-8000-00000000e001");
   static final String SECRET_UUID = "5a1e0b7e-0000-4000-8000-00000000e0aa";
   static final String POOL = "vh-ev-pool";
+  /** The guest of the block tests: one virtio disk, a qcow2 overlay on a qcow2 base. */
+  static final String BLK = "vh-blk";
+  static final UUID BLK_UUID = UUID.fromString("5a1e0b7e-0000-4000-8000-00000000e002");
+  static final long MIB = 1 << 20;
   static final Duration WAIT = Duration.ofSeconds(60);
 
   Path work;
@@ -116,6 +131,8 @@ class RealLibvirtdEventsTest {
         Duration.ofSeconds(30));
     virsh("destroy", GUEST);
     virsh("undefine", GUEST);
+    virsh("destroy", BLK);
+    virsh("undefine", BLK);
     virsh("pool-destroy", POOL);
     virsh("pool-undefine", POOL);
     virsh("secret-undefine", SECRET_UUID);
@@ -135,6 +152,8 @@ class RealLibvirtdEventsTest {
       if (daemon != null) {
         virsh("destroy", GUEST);
         virsh("undefine", GUEST);
+        virsh("destroy", BLK);
+        virsh("undefine", BLK);
         virsh("pool-destroy", POOL);
         virsh("pool-undefine", POOL);
         virsh("secret-undefine", SECRET_UUID);
@@ -367,5 +386,193 @@ class RealLibvirtdEventsTest {
     assertThat(resources(s1, ResourceType.STORAGE_POOL, POOL, 2))
         .extracting(ResourceEvent::kindName).containsExactly("add-storage-pool",
             "remove-storage-pool");
+  }
+
+  // ------------------------------------------------------------------ block jobs
+
+  Path blk(String file) {
+    return work.resolve("blk").resolve(file);
+  }
+
+  String blockGuestXml() {
+    return "<domain type='qemu'>\n"
+        + "  <name>" + BLK + "</name>\n"
+        + "  <uuid>" + BLK_UUID + "</uuid>\n"
+        + "  <memory unit='MiB'>64</memory>\n"
+        + "  <vcpu>1</vcpu>\n"
+        + "  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n"
+        + "  <devices>\n"
+        + "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
+        + "    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        + "<source file='" + blk("overlay.qcow2") + "'/><target dev='vda' bus='virtio'/></disk>\n"
+        + "    <memballoon model='none'/>\n"
+        + "  </devices>\n"
+        + "</domain>\n";
+  }
+
+  void run(String... argv) throws IOException {
+    ScriptResult r = runner.run(new ScriptInvocation(List.of(argv), Map.of(), null),
+        Duration.ofSeconds(60));
+    assertThat(r.exitCode()).as("%s failed: %s", argv[0], r.stderr()).isZero();
+  }
+
+  ProgressEvent awaitProgress(long after, String action, Predicate<ProgressEvent> more) {
+    return (ProgressEvent) rec.awaitMatch(e -> e.seq() > after && e instanceof ProgressEvent p
+        && p.domain().map(d -> d.name().equals(BLK)).orElse(false) && p.action().equals(action)
+        && more.test(p), WAIT);
+  }
+
+  /**
+   * A block pull of 64 MiB from the base into the overlay: BLOCK_JOB (the disk by its path) and
+   * BLOCK_JOB_2 (by its target) completed, and the overlay's write threshold of 1 MiB passed.
+   */
+  @Test
+  @Order(8)
+  void aBlockPullIsATypedBlockJobAndPassesTheOverlaysThreshold() throws Exception {
+    Files.createDirectories(work.resolve("blk"));
+    // libvirt creates the copy's and the backup's files; QEMU (libvirt-qemu) writes them
+    work.resolve("blk").toFile().setWritable(true, false);
+    work.resolve("blk").toFile().setExecutable(true, false);
+    run("qemu-img", "create", "-q", "-f", "qcow2", blk("base.qcow2").toString(), "128M");
+    // data in the base, so that the pull has something to write into the overlay
+    run("qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 0 64M", blk("base.qcow2").toString());
+    run("qemu-img", "create", "-q", "-f", "qcow2", "-b", blk("base.qcow2").toString(), "-F",
+        "qcow2", blk("overlay.qcow2").toString());
+    assertThat(Files.size(blk("overlay.qcow2"))).as("the overlay before the pull").isLessThan(MIB);
+    long s0 = lastSeq();
+    ok(virshIn(blockGuestXml(), "define", "/dev/stdin"));
+    ok(virsh("start", BLK));
+    rec.awaitMatch(e -> e.seq() > s0 && e instanceof DomainEvent d && d.domain().name().equals(BLK)
+        && d.kind() == DomainEvent.Kind.STARTED, WAIT);
+    ok(virsh("domblkthreshold", BLK, "vda", Long.toString(MIB)));
+    long s1 = lastSeq();
+    ok(virsh("blockpull", BLK, "vda", "--wait"));
+
+    ProgressEvent v1 = awaitProgress(s1, "BLOCK_JOB/COMPLETED", p -> true);
+    assertThat(v1.kind()).isEqualTo(ProgressEvent.Kind.BLOCK_JOB);
+    assertThat(v1.status()).isEqualTo(ProgressEvent.Status.DONE);
+    assertThat(v1.percent()).hasValue(100);
+    assertThat(v1.meta().attributes()).containsEntry("type", "PULL")
+        .containsEntry("disk", blk("overlay.qcow2").toString());
+    ProgressEvent v2 = awaitProgress(s1, "BLOCK_JOB_2/COMPLETED", p -> true);
+    assertThat(v2.kind()).isEqualTo(ProgressEvent.Kind.BLOCK_JOB);
+    assertThat(v2.status()).isEqualTo(ProgressEvent.Status.DONE);
+    assertThat(v2.domain().orElseThrow().uuid()).contains(BLK_UUID);
+    assertThat(v2.meta().attributes()).containsEntry("type", "PULL").containsEntry("disk", "vda");
+    assertThat(EventJson.toJson(v2)).contains("\"kind\":\"block-job\"")
+        .contains("\"status\":\"done\"");
+
+    DomainEvent th = (DomainEvent) rec.awaitMatch(e -> e.seq() > s1 && e instanceof DomainEvent d
+        && d.domain().name().equals(BLK) && d.kind() == DomainEvent.Kind.BLOCK_THRESHOLD, WAIT);
+    DomainPayload.BlockThreshold p = payload(th, DomainPayload.BlockThreshold.class);
+    assertThat(p.device()).isEqualTo("vda");
+    assertThat(p.path()).contains(blk("overlay.qcow2").toString());
+    assertThat(p.threshold()).isEqualTo(MIB);
+    // the pull writes 64 MiB of data clusters past the overlay's metadata
+    assertThat(p.excess()).isPositive().isLessThanOrEqualTo(64 * MIB);
+    assertThat(th.detail()).contains("vda");
+    assertThat(EventJson.toJson(th)).contains("\"kind\":\"block-threshold\"")
+        .contains("\"threshold\":" + MIB);
+  }
+
+  /** A block copy with a pivot: ready (ongoing, 100 %), then completed, typed COPY. */
+  @Test
+  @Order(9)
+  void aBlockCopyIsReadyThenCompletedAfterThePivot() throws Exception {
+    long s0 = lastSeq();
+    ok(virsh("blockcopy", BLK, "vda", "--dest", blk("copy.qcow2").toString(), "--format",
+        "qcow2", "--transient-job", "--wait", "--pivot"));
+    ProgressEvent ready = awaitProgress(s0, "BLOCK_JOB_2/READY", p -> true);
+    assertThat(ready.status()).isEqualTo(ProgressEvent.Status.ONGOING);
+    assertThat(ready.percent()).hasValue(100);
+    assertThat(ready.meta().attributes()).containsEntry("type", "COPY")
+        .containsEntry("disk", "vda");
+    ProgressEvent done = awaitProgress(ready.seq(), "BLOCK_JOB_2/COMPLETED", p -> true);
+    assertThat(done.status()).isEqualTo(ProgressEvent.Status.DONE);
+    assertThat(done.meta().attributes()).containsEntry("type", "COPY");
+    assertThat(ok(virsh("domblklist", BLK)).stdout()).contains(blk("copy.qcow2").toString());
+  }
+
+  /**
+   * JOB_COMPLETED: in libvirt 9.0's QEMU driver only a migration (source and destination) and a
+   * backup job emit it (qemuDomainEventEmitJobCompleted's callers: qemu_migration.c and
+   * qemuBackupJobTerminate; save, dump and snapshot jobs do not). A push backup of the disk to a
+   * file is the one this host can run alone.
+   */
+  @Test
+  @Order(10)
+  void aPushBackupCompletesAsATypedJob() throws Exception {
+    long s0 = lastSeq();
+    ok(virshIn("<domainbackup mode='push'><disks><disk name='vda' type='file'>"
+        + "<target file='" + blk("backup.qcow2") + "'/><driver type='qcow2'/></disk></disks>"
+        + "</domainbackup>", "backup-begin", BLK, "/dev/stdin"));
+    ProgressEvent job = awaitProgress(s0, "JOB_COMPLETED", p -> true);
+    assertThat(job.kind()).isEqualTo(ProgressEvent.Kind.JOB);
+    assertThat(job.status()).isEqualTo(ProgressEvent.Status.DONE);
+    assertThat(job.percent()).hasValue(100);
+    assertThat(job.meta().attributes()).containsKey("operation");
+    assertThat(EventJson.toJson(job)).contains("\"kind\":\"job\"");
+    assertThat(job.meta().attributes()).containsEntry("operation", "9") // BACKUP
+        .containsEntry("success", "true");
+    assertThat(Files.size(blk("backup.qcow2"))).isGreaterThan(64 * MIB);
+  }
+
+  /**
+   * The libvirt calls an aborted backup needs, back to back on one connection (libvirt-java 0.5.4
+   * binds neither, and virsh's process start would let the backup finish first).
+   */
+  interface BackupCalls extends Library {
+    Pointer virConnectOpen(String uri);
+
+    Pointer virDomainLookupByName(Pointer conn, String name);
+
+    int virDomainBackupBegin(Pointer dom, String backupXml, String checkpointXml, int flags);
+
+    int virDomainAbortJob(Pointer dom);
+
+    int virDomainFree(Pointer dom);
+
+    int virConnectClose(Pointer conn);
+  }
+
+  /**
+   * A backup aborted while it runs still emits JOB_COMPLETED, with {@code success=false} and an
+   * {@code errmsg}: typed as failed. The abort follows the begin on the same connection, within
+   * microseconds; the 64 MiB copy takes QEMU far longer (a 16 MiB backup took 86 ms here), so
+   * the job is still running. Should it ever win the race, virDomainAbortJob fails and so does this.
+   */
+  @Test
+  @Order(11)
+  void anAbortedBackupIsAFailedJob() throws Exception {
+    BackupCalls lib = Native.load("virt", BackupCalls.class);
+    Pointer conn = lib.virConnectOpen(Libvirtd.URI);
+    assertThat(conn).as("virConnectOpen").isNotNull();
+    long s0 = lastSeq();
+    try {
+      Pointer dom = lib.virDomainLookupByName(conn, BLK);
+      assertThat(dom).as("virDomainLookupByName").isNotNull();
+      try {
+        assertThat(lib.virDomainBackupBegin(dom, "<domainbackup mode='push'><disks>"
+            + "<disk name='vda' type='file'><target file='" + blk("aborted.qcow2") + "'/>"
+            + "<driver type='qcow2'/></disk></disks></domainbackup>", null, 0))
+            .as("virDomainBackupBegin").isZero();
+        assertThat(lib.virDomainAbortJob(dom)).as("virDomainAbortJob while the backup runs")
+            .isZero();
+      } finally {
+        lib.virDomainFree(dom);
+      }
+    } finally {
+      lib.virConnectClose(conn);
+    }
+    ProgressEvent job = awaitProgress(s0, "JOB_COMPLETED", p -> true);
+    assertThat(job.kind()).isEqualTo(ProgressEvent.Kind.JOB);
+    assertThat(job.status()).as("%s", job.meta().attributes())
+        .isEqualTo(ProgressEvent.Status.FAILED);
+    assertThat(job.percent()).isEmpty();
+    assertThat(job.meta().attributes()).containsEntry("operation", "9")
+        .containsEntry("success", "false").containsKey("errmsg");
+    assertThat(EventJson.toJson(job)).contains("\"status\":\"failed\"");
+    ok(virsh("destroy", BLK));
+    ok(virsh("undefine", BLK));
   }
 }

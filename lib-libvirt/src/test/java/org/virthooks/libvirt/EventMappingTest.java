@@ -61,6 +61,19 @@ class EventMappingTest {
         .isEqualTo(ProgressEvent.Status.FAILED);
     assertThat(EventMapping.blockJob(s, vm, "BLOCK_JOB", "/img", 2, 3).status())
         .isEqualTo(ProgressEvent.Status.ONGOING);
+    // JOB_COMPLETED's statistics as libvirt 9.0 sends them for a push backup (seen on the wire)
+    ProgressEvent backup = EventMapping.jobCompleted(s, vm, Map.of("operation", "9",
+        "time_elapsed", "86", "success", "true"));
+    assertThat(backup.status()).isEqualTo(ProgressEvent.Status.DONE);
+    assertThat(backup.percent()).hasValue(100);
+    ProgressEvent aborted = EventMapping.jobCompleted(s, vm, Map.of("operation", "9",
+        "success", "false", "errmsg", "operation aborted"));
+    assertThat(aborted.status()).isEqualTo(ProgressEvent.Status.FAILED);
+    assertThat(aborted.percent()).isEmpty();
+    assertThat(aborted.meta().attributes()).containsEntry("errmsg", "operation aborted");
+    // a migration's statistics have no success flag: it emits JOB_COMPLETED only when done
+    assertThat(EventMapping.jobCompleted(s, vm, Map.of("operation", "5")).status())
+        .isEqualTo(ProgressEvent.Status.DONE);
     ResourceEvent net = (ResourceEvent) EventMapping.network(s, "default", null, 2, 0);
     assertThat(net.kindName()).isEqualTo("start-network");
     assertThat(net.resource()).isEqualTo(ResourceType.NETWORK);

@@ -143,10 +143,17 @@ public final class EventMapping {
         OptionalInt.empty(), ProgressEvent.Status.ONGOING, Optional.empty());
   }
 
-  /** JOB_COMPLETED: done at 100 %, the statistics in the attributes. */
+  /**
+   * JOB_COMPLETED: done at 100 %, the statistics in the attributes; failed (no percentage) when
+   * libvirt says {@code success=false}. A backup job that failed or was aborted still emits
+   * JOB_COMPLETED, with {@code success=false} and {@code errmsg} (libvirt's
+   * qemuDomainBackupJobDataToParams); a migration's statistics have no {@code success}.
+   */
   public static ProgressEvent jobCompleted(EventStamper s, DomainRef d, Map<String, String> stats) {
+    boolean failed = "false".equals(stats.get("success"));
     return new ProgressEvent(s.next("JOB_COMPLETED", stats), Optional.ofNullable(d),
-        ProgressEvent.Kind.JOB, OptionalInt.of(100), ProgressEvent.Status.DONE, Optional.empty());
+        ProgressEvent.Kind.JOB, failed ? OptionalInt.empty() : OptionalInt.of(100),
+        failed ? ProgressEvent.Status.FAILED : ProgressEvent.Status.DONE, Optional.empty());
   }
 
   /** Network LIFECYCLE: defined → add, undefined → remove, started → start, stopped → stop. */
