@@ -34,6 +34,20 @@ class EventMappingTest {
   }
 
   @Test
+  void namedLifecyclePairsCarryTheirCodesInOrder() {
+    // the named pairs' actions and attributes are made once; each event still gets its own meta
+    DomainEvent a = EventMapping.lifecycle(s, vm, 3, 0);
+    DomainEvent b = EventMapping.lifecycle(s, vm, 3, 0);
+    assertThat(a.action()).isEqualTo("LIFECYCLE/SUSPENDED/PAUSED");
+    assertThat(a.meta().attributes()).containsExactly(java.util.Map.entry("event", "3"),
+        java.util.Map.entry("detail", "0"));
+    assertThat(b.meta().seq()).isEqualTo(a.meta().seq() + 1);
+    DomainEvent negative = EventMapping.lifecycle(s, vm, 4, -1);
+    assertThat(negative.action()).isEqualTo("LIFECYCLE/RESUMED/-1");
+    assertThat(negative.meta().attributes()).containsEntry("detail", "-1");
+  }
+
+  @Test
   void unknownTypesAndDetailsKeepTheirNumbers() {
     DomainEvent newDetail = EventMapping.lifecycle(s, vm, 5, 42);
     assertThat(newDetail.kind()).isEqualTo(DomainEvent.Kind.STOPPED);

@@ -76,9 +76,15 @@ public final class CallbackTable {
     }
   }
 
-  private static DomainRef domainRef(DomainPointer d) {
+  /** Emits {@code e} of the domain the callback was handed, as the pointer type of libvirt-java. */
+  private void emit(VirtEvent e, Pointer d) {
+    DomainPointer dp = new DomainPointer();
+    dp.setPointer(d);
+    out.emit(e, dp);
+  }
+
+  private static DomainRef domainRef(Pointer p) {
     // local accessors of the virDomain object: no round trip to the daemon
-    Pointer p = d.getPointer();
     String name = DirectLibvirt.virDomainGetName(p);
     int id = DirectLibvirt.virDomainGetID(p);
     byte[] uuid = new byte[Libvirt.VIR_UUID_BUFLEN];
@@ -103,42 +109,42 @@ public final class CallbackTable {
     String raw = id.name();
     return switch (id) {
       case LIFECYCLE -> (Callbacks.Lifecycle) (c, d, event, detail, o) -> {
-        guard(l, raw, () -> out.emit(EventMapping.lifecycle(stamper, domainRef(d), event, detail), d));
+        guard(l, raw, () -> emit(EventMapping.lifecycle(stamper, domainRef(d), event, detail), d));
         return 0;
       };
-      case REBOOT -> (Callbacks.Generic) (c, d, o) -> guard(l, raw, () -> out.emit(EventMapping.domain(
+      case REBOOT -> (Callbacks.Generic) (c, d, o) -> guard(l, raw, () -> emit(EventMapping.domain(
           stamper, domainRef(d), raw, DomainEvent.Kind.REBOOTED, null, Map.of()), d));
-      case CONTROL_ERROR -> (Callbacks.Generic) (c, d, o) -> guard(l, raw, () -> out.emit(
+      case CONTROL_ERROR -> (Callbacks.Generic) (c, d, o) -> guard(l, raw, () -> emit(
           EventMapping.domain(stamper, domainRef(d), raw, DomainEvent.Kind.CONTROL_ERROR, null,
               Map.of()), d));
-      case RTC_CHANGE -> (Callbacks.OneLong) (c, d, v, o) -> guard(l, raw, () -> out.emit(
+      case RTC_CHANGE -> (Callbacks.OneLong) (c, d, v, o) -> guard(l, raw, () -> emit(
           EventMapping.rtcChange(stamper, domainRef(d), v), d));
-      case WATCHDOG -> (Callbacks.OneInt) (c, d, v, o) -> guard(l, raw, () -> out.emit(
+      case WATCHDOG -> (Callbacks.OneInt) (c, d, v, o) -> guard(l, raw, () -> emit(
           EventMapping.watchdog(stamper, domainRef(d), v), d));
       case IO_ERROR -> (Callbacks.IoError) (c, d, src, alias, action, o) -> guard(l, raw,
-          () -> out.emit(EventMapping.ioError(stamper, domainRef(d), raw, src, alias, action, null), d));
+          () -> emit(EventMapping.ioError(stamper, domainRef(d), raw, src, alias, action, null), d));
       case IO_ERROR_REASON -> (Callbacks.IoErrorReason) (c, d, src, alias, action, reason, o) ->
-          guard(l, raw, () -> out.emit(EventMapping.ioError(stamper, domainRef(d), raw, src, alias,
+          guard(l, raw, () -> emit(EventMapping.ioError(stamper, domainRef(d), raw, src, alias,
               action, reason), d));
       case GRAPHICS -> (Callbacks.Graphics) (c, d, phase, local, remote, auth, subject, o) ->
-          guard(l, raw, () -> out.emit(EventMapping.graphics(stamper, domainRef(d), phase,
+          guard(l, raw, () -> emit(EventMapping.graphics(stamper, domainRef(d), phase,
               graphicsAddress(local), graphicsAddress(remote), auth, graphicsSubject(subject)), d));
       case BLOCK_JOB, BLOCK_JOB_2 -> (Callbacks.BlockJob) (c, d, disk, type, status, o) ->
-          guard(l, raw, () -> out.emit(EventMapping.blockJob(stamper, domainRef(d), raw, disk, type,
+          guard(l, raw, () -> emit(EventMapping.blockJob(stamper, domainRef(d), raw, disk, type,
               status), d));
       case DISK_CHANGE -> (Callbacks.DiskChange) (c, d, oldSrc, newSrc, alias, reason, o) ->
-          guard(l, raw, () -> out.emit(EventMapping.diskChange(stamper, domainRef(d), oldSrc,
+          guard(l, raw, () -> emit(EventMapping.diskChange(stamper, domainRef(d), oldSrc,
               newSrc, alias, reason), d));
       case TRAY_CHANGE -> (Callbacks.StringInt) (c, d, alias, reason, o) -> guard(l, raw,
-          () -> out.emit(EventMapping.trayChange(stamper, domainRef(d), alias, reason), d));
-      case PMWAKEUP -> (Callbacks.OneInt) (c, d, reason, o) -> guard(l, raw, () -> out.emit(
+          () -> emit(EventMapping.trayChange(stamper, domainRef(d), alias, reason), d));
+      case PMWAKEUP -> (Callbacks.OneInt) (c, d, reason, o) -> guard(l, raw, () -> emit(
           EventMapping.domain(stamper, domainRef(d), raw, DomainEvent.Kind.PMWAKEUP, null,
               Map.of("reason", Integer.toString(reason))), d));
       case PMSUSPEND, PMSUSPEND_DISK -> (Callbacks.OneInt) (c, d, reason, o) -> guard(l, raw,
-          () -> out.emit(EventMapping.domain(stamper, domainRef(d), raw, DomainEvent.Kind.PMSUSPENDED,
+          () -> emit(EventMapping.domain(stamper, domainRef(d), raw, DomainEvent.Kind.PMSUSPENDED,
               id == DomainEventId.PMSUSPEND ? "MEMORY" : "DISK",
               Map.of("reason", Integer.toString(reason))), d));
-      case BALLOON_CHANGE -> (Callbacks.OneLong) (c, d, actual, o) -> guard(l, raw, () -> out.emit(
+      case BALLOON_CHANGE -> (Callbacks.OneLong) (c, d, actual, o) -> guard(l, raw, () -> emit(
           EventMapping.resource(stamper, domainRef(d), raw, Operation.SET, ResourceType.MEMORY,
               null, Map.of("actualKib", Long.toUnsignedString(actual))), d));
       case DEVICE_ADDED, DEVICE_REMOVED, DEVICE_REMOVAL_FAILED -> (Callbacks.OneString)
@@ -147,37 +153,37 @@ public final class CallbackTable {
                 : id == DomainEventId.DEVICE_REMOVED ? Operation.REMOVE : Operation.REMOVE_FAILED;
             Map<String, String> a = new LinkedHashMap<>();
             EventMapping.putIf(a, "devAlias", alias);
-            out.emit(EventMapping.resource(stamper, domainRef(d), raw, op, ResourceType.DEVICE, alias,
+            emit(EventMapping.resource(stamper, domainRef(d), raw, op, ResourceType.DEVICE, alias,
                 a), d);
           });
-      case TUNABLE -> (Callbacks.TypedParams) (c, d, params, n, o) -> guard(l, raw, () -> out.emit(
+      case TUNABLE -> (Callbacks.TypedParams) (c, d, params, n, o) -> guard(l, raw, () -> emit(
           EventMapping.resource(stamper, domainRef(d), raw, Operation.SET, ResourceType.TUNABLE,
               null, TypedParams.read(params, n)), d));
       case AGENT_LIFECYCLE -> (Callbacks.TwoInts) (c, d, state, reason, o) -> guard(l, raw,
-          () -> out.emit(EventMapping.agentLifecycle(stamper, domainRef(d), state, reason), d));
-      case MIGRATION_ITERATION -> (Callbacks.OneInt) (c, d, it, o) -> guard(l, raw, () -> out.emit(
+          () -> emit(EventMapping.agentLifecycle(stamper, domainRef(d), state, reason), d));
+      case MIGRATION_ITERATION -> (Callbacks.OneInt) (c, d, it, o) -> guard(l, raw, () -> emit(
           EventMapping.migrationIteration(stamper, domainRef(d), it), d));
       case JOB_COMPLETED -> (Callbacks.TypedParams) (c, d, params, n, o) -> guard(l, raw,
-          () -> out.emit(EventMapping.jobCompleted(stamper, domainRef(d), TypedParams.read(params, n)),
+          () -> emit(EventMapping.jobCompleted(stamper, domainRef(d), TypedParams.read(params, n)),
               d));
       case METADATA_CHANGE -> (Callbacks.IntString) (c, d, type, ns, o) -> guard(l, raw,
-          () -> out.emit(EventMapping.metadataChange(stamper, domainRef(d), type, ns), d));
+          () -> emit(EventMapping.metadataChange(stamper, domainRef(d), type, ns), d));
       case BLOCK_THRESHOLD -> (Callbacks.BlockThreshold) (c, d, dev, path, threshold, excess, o) ->
-          guard(l, raw, () -> out.emit(EventMapping.blockThreshold(stamper, domainRef(d), dev, path,
+          guard(l, raw, () -> emit(EventMapping.blockThreshold(stamper, domainRef(d), dev, path,
               threshold, excess), d));
       case MEMORY_FAILURE -> (Callbacks.ThreeInts) (c, d, recipient, action, flags, o) ->
-          guard(l, raw, () -> out.emit(EventMapping.memoryFailure(stamper, domainRef(d), recipient,
+          guard(l, raw, () -> emit(EventMapping.memoryFailure(stamper, domainRef(d), recipient,
               action, flags), d));
       case MEMORY_DEVICE_SIZE_CHANGE -> (Callbacks.StringLong) (c, d, alias, size, o) ->
           guard(l, raw, () -> {
             Map<String, String> a = new LinkedHashMap<>();
             EventMapping.putIf(a, "devAlias", alias);
             a.put("sizeKib", Long.toUnsignedString(size));
-            out.emit(EventMapping.resource(stamper, domainRef(d), raw, Operation.SET,
+            emit(EventMapping.resource(stamper, domainRef(d), raw, Operation.SET,
                 ResourceType.MEMORY, alias, a), d);
           });
       case NIC_MAC_CHANGE -> (Callbacks.ThreeStrings) (c, d, alias, oldMac, newMac, o) ->
-          guard(l, raw, () -> out.emit(EventMapping.nicMacChange(stamper, domainRef(d), alias,
+          guard(l, raw, () -> emit(EventMapping.nicMacChange(stamper, domainRef(d), alias,
               oldMac, newMac), d));
     };
   }

@@ -2,8 +2,6 @@ package org.virthooks.libvirt.internal;
 
 import com.sun.jna.Callback;
 import com.sun.jna.Pointer;
-import org.libvirt.jna.ConnectionPointer;
-import org.libvirt.jna.DomainPointer;
 import org.libvirt.jna.Libvirt;
 import org.libvirt.jna.NetworkPointer;
 
@@ -14,6 +12,11 @@ import org.libvirt.jna.NetworkPointer;
  * {@code virConnectDomainEventRegisterAny} takes any {@link Libvirt.VirDomainEventCallback}, so
  * these plug into it. Implementations must stay strongly referenced while registered: JNA frees
  * the native trampoline of a collected callback and libvirt would jump into freed memory.
+ *
+ * <p>The callbacks declare the connection and the domain as plain {@link Pointer}s, not
+ * libvirt-java's {@code ConnectionPointer} / {@code DomainPointer}: the C ABI is the same, but
+ * JNA builds a {@code PointerType} argument by reflection ({@code Klass.newInstance}) on every
+ * call, which was a third of the event loop thread's time in an event storm.
  */
 public final class Callbacks {
   private Callbacks() {}
@@ -21,122 +24,122 @@ public final class Callbacks {
   /** LIFECYCLE: {@code int cb(conn, dom, int event, int detail, void *opaque)}. */
   public interface Lifecycle extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    int invoke(ConnectionPointer c, DomainPointer d, int event, int detail, Pointer opaque);
+    int invoke(Pointer c, Pointer d, int event, int detail, Pointer opaque);
   }
 
   /** REBOOT, CONTROL_ERROR: {@code void cb(conn, dom, void *opaque)}. */
   public interface Generic extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, Pointer opaque);
+    void invoke(Pointer c, Pointer d, Pointer opaque);
   }
 
   /** WATCHDOG, PMWAKEUP, PMSUSPEND, PMSUSPEND_DISK, MIGRATION_ITERATION: one int. */
   public interface OneInt extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, int value, Pointer opaque);
+    void invoke(Pointer c, Pointer d, int value, Pointer opaque);
   }
 
   /** RTC_CHANGE, BALLOON_CHANGE: one (unsigned) long long. */
   public interface OneLong extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, long value, Pointer opaque);
+    void invoke(Pointer c, Pointer d, long value, Pointer opaque);
   }
 
   /** DEVICE_REMOVED, DEVICE_ADDED, DEVICE_REMOVAL_FAILED: a device alias. */
   public interface OneString extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, String value, Pointer opaque);
+    void invoke(Pointer c, Pointer d, String value, Pointer opaque);
   }
 
   /** IO_ERROR: source path, device alias, action. */
   public interface IoError extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, String srcPath, String devAlias, int action,
+    void invoke(Pointer c, Pointer d, String srcPath, String devAlias, int action,
         Pointer opaque);
   }
 
   /** IO_ERROR_REASON: source path, device alias, action, reason. */
   public interface IoErrorReason extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, String srcPath, String devAlias, int action,
+    void invoke(Pointer c, Pointer d, String srcPath, String devAlias, int action,
         String reason, Pointer opaque);
   }
 
   /** GRAPHICS: phase, local and remote address structs, auth scheme, subject struct. */
   public interface Graphics extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, int phase, Pointer local, Pointer remote,
+    void invoke(Pointer c, Pointer d, int phase, Pointer local, Pointer remote,
         String authScheme, Pointer subject, Pointer opaque);
   }
 
   /** BLOCK_JOB, BLOCK_JOB_2: disk, type, status. */
   public interface BlockJob extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, String disk, int type, int status,
+    void invoke(Pointer c, Pointer d, String disk, int type, int status,
         Pointer opaque);
   }
 
   /** DISK_CHANGE: old source, new source, alias, reason. */
   public interface DiskChange extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, String oldSrc, String newSrc, String alias,
+    void invoke(Pointer c, Pointer d, String oldSrc, String newSrc, String alias,
         int reason, Pointer opaque);
   }
 
   /** TRAY_CHANGE: alias, reason. */
   public interface StringInt extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, String alias, int reason, Pointer opaque);
+    void invoke(Pointer c, Pointer d, String alias, int reason, Pointer opaque);
   }
 
   /** TUNABLE, JOB_COMPLETED: a virTypedParameter array. */
   public interface TypedParams extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, Pointer params, int nparams, Pointer opaque);
+    void invoke(Pointer c, Pointer d, Pointer params, int nparams, Pointer opaque);
   }
 
   /** AGENT_LIFECYCLE: state, reason. */
   public interface TwoInts extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, int a, int b, Pointer opaque);
+    void invoke(Pointer c, Pointer d, int a, int b, Pointer opaque);
   }
 
   /** METADATA_CHANGE: type, namespace URI. */
   public interface IntString extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, int type, String nsuri, Pointer opaque);
+    void invoke(Pointer c, Pointer d, int type, String nsuri, Pointer opaque);
   }
 
   /** BLOCK_THRESHOLD: dev, path, threshold, excess. */
   public interface BlockThreshold extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, String dev, String path, long threshold,
+    void invoke(Pointer c, Pointer d, String dev, String path, long threshold,
         long excess, Pointer opaque);
   }
 
   /** MEMORY_FAILURE: recipient, action, flags. */
   public interface ThreeInts extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, int a, int b, int flags, Pointer opaque);
+    void invoke(Pointer c, Pointer d, int a, int b, int flags, Pointer opaque);
   }
 
   /** MEMORY_DEVICE_SIZE_CHANGE: alias, size. */
   public interface StringLong extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, String alias, long size, Pointer opaque);
+    void invoke(Pointer c, Pointer d, String alias, long size, Pointer opaque);
   }
 
   /** NIC_MAC_CHANGE: alias, old MAC, new MAC. */
   public interface ThreeStrings extends Libvirt.VirDomainEventCallback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, DomainPointer d, String a, String b, String e,
+    void invoke(Pointer c, Pointer d, String a, String b, String e,
         Pointer opaque);
   }
 
   /** Network METADATA_CHANGE: {@code void cb(conn, net, int type, const char *nsuri, void *opaque)}. */
   public interface NetworkMetadataChange extends Callback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, NetworkPointer n, int type, String nsuri, Pointer opaque);
+    void invoke(Pointer c, NetworkPointer n, int type, String nsuri, Pointer opaque);
   }
 
   /**
@@ -145,7 +148,7 @@ public final class Callbacks {
    */
   public interface ObjectLifecycle extends Callback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, Pointer obj, int event, int detail, Pointer opaque);
+    void invoke(Pointer c, Pointer obj, int event, int detail, Pointer opaque);
   }
 
   /**
@@ -154,12 +157,12 @@ public final class Callbacks {
    */
   public interface ObjectGeneric extends Callback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, Pointer obj, Pointer opaque);
+    void invoke(Pointer c, Pointer obj, Pointer opaque);
   }
 
   /** Network LIFECYCLE: {@code void cb(conn, net, int event, int detail, void *opaque)}. */
   public interface NetworkLifecycle extends Callback {
     /** Called by libvirt. */
-    void invoke(ConnectionPointer c, NetworkPointer n, int event, int detail, Pointer opaque);
+    void invoke(Pointer c, NetworkPointer n, int event, int detail, Pointer opaque);
   }
 }
