@@ -114,4 +114,21 @@ class AgentConfigTest {
     Run unknownFlag = CliTest.run("agent", "--no-such-flag");
     assertThat(unknownFlag.status()).isEqualTo(2);
   }
+
+  @Test
+  void aSpoolAnotherProcessHoldsIsAClearErrorAndNothingKeepsRunning() throws Exception {
+    Path spool = dir.resolve("spool");
+    // what a second agent on the same host and directory would meet
+    try (var held = org.virthooks.kafka.spool.SegmentSpool.open(
+        org.virthooks.kafka.spool.SpoolConfig.defaults(spool))) {
+      Run r = CliTest.run("agent", "--host-id", "h1", "--libvirt", "test:///default",
+          "--kafka", "127.0.0.1:9", "--spool", spool.toString());
+      assertThat(r.status()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).contains("cannot start").contains(spool.toString());
+    }
+    // (libvirt's event loop is one per JVM and may be another test's: feeds' own threads only)
+    assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
+        .noneMatch(n -> n.startsWith("virthooks-kafka-sender") || n.startsWith("virthooks-spool")
+            || n.startsWith("virthooks-libvirt-feed"));
+  }
 }
