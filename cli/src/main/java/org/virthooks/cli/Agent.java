@@ -218,9 +218,9 @@ final class Agent implements AutoCloseable {
       p.listen(events);
     }
     if (config.eventsScript().isPresent()) {
-      java.util.Properties p = new java.util.Properties();
-      p.setProperty("events_script", config.eventsScript().get().toString());
-      EventScript script = new EventScript(EventScriptConfig.fromProperties(p));
+      // the same kinds as `virthooks relay serve`: every libvirt object a hook call is about
+      EventScript script = new EventScript(EventScriptConfig.of(
+          config.eventsScript().get().toString(), RelayCommand.DEFAULT_EVENTS_SET, null));
       opened.push(script::close);
       script.hookInto(hooks, LibvirtHookPoints.ALL);
     }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -30,6 +29,9 @@ import picocli.CommandLine.Option;
     description = "The relay: hook-script calls answered by a long-running JVM.",
     subcommands = {RelayCommand.Serve.class})
 public final class RelayCommand implements Runnable {
+  /** The object kinds a relay's events script gets unless told otherwise: every libvirt kind. */
+  static final String DEFAULT_EVENTS_SET = "daemon domain network";
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -51,7 +53,7 @@ public final class RelayCommand implements Runnable {
         + "(seed 001's events script: a non-zero exit refuses at before-points).")
     Path eventsScript;
 
-    @Option(names = "--events-set", defaultValue = "daemon domain network",
+    @Option(names = "--events-set", defaultValue = DEFAULT_EVENTS_SET,
         description = "The object kinds the events script gets (default: ${DEFAULT-VALUE}).")
     String eventsSet;
 
@@ -89,11 +91,8 @@ public final class RelayCommand implements Runnable {
           p.listen(events);
         }
         if (eventsScript != null) {
-          Properties p = new Properties();
-          p.setProperty("events_script", eventsScript.toString());
-          p.setProperty("events_set", eventsSet);
-          p.setProperty("events_timeout", eventsTimeout);
-          script = new EventScript(EventScriptConfig.fromProperties(p));
+          script = new EventScript(EventScriptConfig.of(eventsScript.toString(), eventsSet,
+              eventsTimeout));
           script.hookInto(hooks, LibvirtHookPoints.ALL);
         }
         if (json) {

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.virthooks.core.hook.HookRegistry;
 import org.virthooks.core.hotplug.HotplugHandler;
@@ -180,11 +179,7 @@ public final class XenCommand implements Runnable {
       if (script == null) {
         return null;
       }
-      Properties p = new Properties();
-      p.setProperty("events_script", script.toString());
-      p.setProperty("events_set", set);
-      p.setProperty("events_timeout", timeout);
-      EventScript s = new EventScript(EventScriptConfig.fromProperties(p));
+      EventScript s = new EventScript(EventScriptConfig.of(script.toString(), set, timeout));
       s.hookInto(hooks, XenHotplugPoints.ALL);
       return s;
     }

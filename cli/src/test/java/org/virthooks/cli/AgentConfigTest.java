@@ -131,4 +131,19 @@ class AgentConfigTest {
         .noneMatch(n -> n.startsWith("virthooks-kafka-sender") || n.startsWith("virthooks-spool")
             || n.startsWith("virthooks-libvirt-feed"));
   }
+
+  @Test
+  void aRelayWithAnEventsScriptStarts() throws Exception {
+    Path script = dir.resolve("on-hook");
+    Files.writeString(script, "#!/bin/sh\ncat >/dev/null\nexit 0\n");
+    script.toFile().setExecutable(true);
+    Path socket = dir.resolve("relay.sock");
+    AgentConfig c = AgentConfig.of(new Properties(), Map.of("relay.socket", socket.toString(),
+        "relay.events.script", script.toString(),
+        "output.jsonl", dir.resolve("events.jsonl").toString()));
+    try (Agent agent = Agent.start(c, new java.io.PrintWriter(new java.io.StringWriter()))) {
+      assertThat(socket).exists();
+    }
+    assertThat(socket).doesNotExist();
+  }
 }

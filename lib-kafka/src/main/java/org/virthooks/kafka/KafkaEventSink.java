@@ -30,6 +30,7 @@ import org.virthooks.kafka.internal.LossLedger;
 import org.virthooks.kafka.internal.Sender;
 import org.virthooks.kafka.internal.SpooledEvent;
 import org.virthooks.kafka.spool.FullPolicy;
+import org.virthooks.kafka.spool.SegmentSpool;
 import org.virthooks.kafka.spool.Spool;
 import org.virthooks.kafka.spool.SpoolConfig;
 
@@ -377,7 +378,7 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     private Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
     private int maxInFlight = 10_000;
     private Duration closeGrace = Duration.ofSeconds(10);
-    private SpoolOpener spoolOpener = Spools::open;
+    private SpoolOpener spoolOpener = SegmentSpool::open;
 
     private Builder() {}
 

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.ServiceLoader;
 import org.virthooks.core.EventDispatcher;
 import org.virthooks.core.hook.HookPhase;
@@ -118,13 +117,7 @@ public final class LibvirtHookMain {
         p.listen(events);
       }
       if (eventsScript != null) {
-        Properties p = new Properties();
-        p.setProperty("events_script", eventsScript);
-        p.setProperty("events_set", eventsSet);
-        if (eventsTimeout != null) {
-          p.setProperty("events_timeout", eventsTimeout);
-        }
-        script = new EventScript(EventScriptConfig.fromProperties(p));
+        script = new EventScript(EventScriptConfig.of(eventsScript, eventsSet, eventsTimeout));
         script.hookInto(registry, LibvirtHookPoints.ALL);
       }
       ScriptResult r = LibvirtHookRunner.of(registry, events).answer(argv, stdin);

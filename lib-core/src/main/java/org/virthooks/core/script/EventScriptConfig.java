@@ -77,11 +77,23 @@ public record EventScriptConfig(Path script, Set<String> set, Duration timeout) 
    * @throws IllegalArgumentException naming the key when a value is missing or bad
    */
   public static EventScriptConfig fromProperties(Properties p) {
-    String script = unquote(p.getProperty("events_script"));
+    return of(p.getProperty("events_script"), p.getProperty("events_set"),
+        p.getProperty("events_timeout"));
+  }
+
+  /**
+   * The settings as the properties file and the command lines give them: the script's path, the
+   * object kinds separated by spaces or commas, and the deadline in seconds (null for
+   * {@link #DEFAULT_TIMEOUT}); values may be quoted as in a shell-style file.
+   *
+   * @throws IllegalArgumentException naming the key when a value is missing or bad
+   */
+  public static EventScriptConfig of(String scriptText, String kinds, String timeoutSeconds) {
+    String script = unquote(scriptText);
     if (script == null || script.isBlank()) {
       throw new IllegalArgumentException("events_script is missing: name the script to run");
     }
-    String setText = unquote(p.getProperty("events_set"));
+    String setText = unquote(kinds);
     if (setText == null || setText.isBlank()) {
       throw new IllegalArgumentException(
           "events_set is missing: name the object kinds, e.g. events_set=\"daemon domain\"");
@@ -91,7 +103,7 @@ public record EventScriptConfig(Path script, Set<String> set, Duration timeout) 
       set.add(kind.toLowerCase(Locale.ROOT));
     }
     Duration timeout = DEFAULT_TIMEOUT;
-    String t = unquote(p.getProperty("events_timeout"));
+    String t = unquote(timeoutSeconds);
     if (t != null && !t.isBlank()) {
       try {
         timeout = Duration.ofMillis(Math.round(Double.parseDouble(t.trim()) * 1000));
