@@ -1,5 +1,7 @@
 package org.virthooks.benchmarks.kafka;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +44,14 @@ import org.virthooks.kafka.testing.KafkaBroker;
  * receipt at a steady 1,000 events/s; the cost of {@code publish} on the publishing thread. Not
  * JMH: the figures are rates and latencies of a whole pipeline with a broker in another process.
  *
- * <p>Arguments: {@code --quick} (fewer events), {@code --events N}, {@code --publishers N}.
+ * <p>Every path is first warmed up (both JVMs compile for tens of seconds), then each round runs
+ * the bare producer, the sink with fsync and the sink without, one after the other; the table
+ * gives medians and spreads, and the CPU time per event of this JVM and of the broker's.
+ *
+ * <p>Arguments: {@code --quick} (fewer events and rounds), {@code --events N} per run,
+ * {@code --publishers N} (64), {@code --rounds N}, {@code --warm-seconds N}, {@code --broker-dir
+ * DIR} (where the broker keeps its data: another file system than the spool's, as a remote
+ * cluster's disks would be).
  */
 public final class KafkaReport {
   private static final Pattern T0 = Pattern.compile("\"t0\":\"(\\d+)\"");
@@ -53,52 +62,136 @@ public final class KafkaReport {
   public static void main(String[] args) throws Exception {
     boolean quick = Arrays.asList(args).contains("--quick");
     int events = intArg(args, "--events", quick ? 50_000 : 200_000);
-    int publishers = intArg(args, "--publishers", 8);
+    int publishers = intArg(args, "--publishers", 64);
+    int rounds = intArg(args, "--rounds", quick ? 3 : 5);
+    int warmSeconds = intArg(args, "--warm-seconds", quick ? 20 : 40);
     int latencySeconds = quick ? 10 : 30;
     System.out.printf(Locale.ROOT, "starting a local broker (cores: %d)%n",
         Runtime.getRuntime().availableProcessors());
-    try (KafkaBroker broker = KafkaBroker.builder()
-        .jvmOptions(List.of("-Xms512m", "-Xmx1g", "-XX:+UseG1GC")).start()) {
+    KafkaBroker.Builder builder = KafkaBroker.builder()
+        .jvmOptions(List.of("-Xms512m", "-Xmx1g", "-XX:+UseG1GC"));
+    String brokerDir = stringArg(args, "--broker-dir", null);
+    if (brokerDir != null) {
+      builder.directoryIn(Path.of(brokerDir));
+    }
+    try (KafkaBroker broker = builder.start()) {
       broker.createTopic("bare", 3);
       broker.createTopic("sink", 3);
       broker.createTopic("latency", 3);
       Path tmp = Files.createTempDirectory("virthooks-kafka-bench-");
       try {
         List<byte[]> stored = storedEvents(events);
-        // warm both paths up (JIT, connections, topic metadata) before either is timed
-        bare(broker, "bare", stored.subList(0, Math.min(20_000, events)));
-        sink(broker, "sink", tmp.resolve("warm"), Math.min(20_000, events), publishers);
-
-        double bareRate = bare(broker, "bare", stored);
-        SinkRun s = sink(broker, "sink", tmp.resolve("spool"), events, publishers);
-        // the spool without fsync: a killed process loses nothing, a power cut may
-        SinkRun nf = sink(broker, "sink", tmp.resolve("spool-nofsync"), events, publishers, false);
+        // warm every path up (JIT in both JVMs, connections, topic metadata) until the time is
+        // spent: a first run measured C2 compiling in both JVMs for a third of the 2 cores
+        long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmSeconds);
+        int warm = 0;
+        while (System.nanoTime() - warmEnd < 0) {
+          int n = Math.min(20_000, events);
+          bare(broker, "bare", stored.subList(0, n));
+          sink(broker, "sink", tmp.resolve("warm-" + warm++), n, publishers, true);
+          sink(broker, "sink", tmp.resolve("warm-" + warm++), n, publishers, false);
+        }
+        System.out.printf(Locale.ROOT, "warmed up for %d s; %d rounds of %,d events, %d "
+            + "publishers%n", warmSeconds, rounds, events, publishers);
+        List<Run> bareRuns = new ArrayList<>();
+        List<Run> fsyncRuns = new ArrayList<>();
+        List<Run> plainRuns = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+          // one after the other in each round, so that a busier moment of the machine falls on
+          // all three rather than on one
+          bareRuns.add(bare(broker, "bare", stored));
+          fsyncRuns.add(sink(broker, "sink", tmp.resolve("spool-" + round), events, publishers,
+              true));
+          plainRuns.add(sink(broker, "sink", tmp.resolve("plain-" + round), events, publishers,
+              false));
+          System.out.printf(Locale.ROOT, "round %d: bare %,.0f, fsync %,.0f, no fsync %,.0f "
+              + "ev/s%n", round + 1, bareRuns.get(round).rate, fsyncRuns.get(round).rate,
+              plainRuns.get(round).rate);
+        }
         Latency l = latency(broker, tmp.resolve("latency"), latencySeconds, publishers);
 
         System.out.println();
-        System.out.println("| measure | result | target |");
-        System.out.println("|---|---|---|");
-        System.out.printf(Locale.ROOT, "| bare producer, acks=all, idempotent | %,.0f ev/s | |%n",
-            bareRate);
+        System.out.println("| measure | median (lowest–highest) | CPU per event: this JVM + "
+            + "broker | target |");
+        System.out.println("|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| bare producer, acks=all, idempotent | %s | %s | |%n",
+            rates(bareRuns), cpu(bareRuns));
         System.out.printf(Locale.ROOT, "| sink, durable spool (fsync), acks=all, %d publishers "
-            + "| %,.0f ev/s (%.0f%% of bare) | >= 20,000 ev/s, >= 50%% of bare |%n", publishers,
-            s.rate, 100 * s.rate / bareRate);
-        System.out.printf(Locale.ROOT, "| publish (append) during that run, p50 / p99 "
-            + "| %.3f / %.3f ms | |%n", s.appendP50, s.appendP99);
+            + "| %s | %s | >= 20,000 ev/s, >= 50%% of bare |%n", publishers,
+            rates(fsyncRuns, bareRuns), cpu(fsyncRuns));
+        System.out.printf(Locale.ROOT, "| publish (append) during those runs, p50 / p99 "
+            + "| %s | | |%n", appends(fsyncRuns));
         System.out.printf(Locale.ROOT, "| sink, spool without fsync, acks=all, %d publishers "
-            + "| %,.0f ev/s (%.0f%% of bare) | |%n", publishers, nf.rate, 100 * nf.rate / bareRate);
-        System.out.printf(Locale.ROOT, "| publish (append) during that run, p50 / p99 "
-            + "| %.3f / %.3f ms | |%n", nf.appendP50, nf.appendP99);
+            + "| %s | %s | |%n", publishers, rates(plainRuns, bareRuns), cpu(plainRuns));
+        System.out.printf(Locale.ROOT, "| publish (append) during those runs, p50 / p99 "
+            + "| %s | | |%n", appends(plainRuns));
         System.out.printf(Locale.ROOT, "| publish -> consumer at 1,000 ev/s (%d publishers), "
-            + "p50 / p99 / max | %.1f / %.1f / %.1f ms | p99 <= 100 ms |%n", publishers, l.p50,
+            + "p50 / p99 / max | %.1f / %.1f / %.1f ms | | p99 <= 100 ms |%n", publishers, l.p50,
             l.p99, l.max);
         System.out.printf(Locale.ROOT, "| publish (append) at 1,000 ev/s, p50 / p99 "
-            + "| %.3f / %.3f ms | |%n", l.appendP50, l.appendP99);
+            + "| %.3f / %.3f ms | | |%n", l.appendP50, l.appendP99);
         System.out.printf(Locale.ROOT, "(%d events per throughput run; latency run %d s, %d "
             + "events received)%n", events, latencySeconds, l.count);
       } finally {
         deleteTree(tmp);
       }
+    }
+  }
+
+  /** One throughput run: its rate, CPU per event, and (for the sink) the append's cost. */
+  private record Run(double rate, double ownMicros, double brokerMicros, double appendP50,
+      double appendP99) {}
+
+  private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+    return v[v.length / 2];
+  }
+
+  private static String rates(List<Run> runs) {
+    double[] v = runs.stream().mapToDouble(Run::rate).sorted().toArray();
+    return String.format(Locale.ROOT, "%,.0f ev/s (%,.0f–%,.0f)", v[v.length / 2], v[0],
+        v[v.length - 1]);
+  }
+
+  /** Rates, and each run's share of the bare producer's run of the same round. */
+  private static String rates(List<Run> runs, List<Run> bare) {
+    double[] share = new double[runs.size()];
+    for (int i = 0; i < runs.size(); i++) {
+      share[i] = 100 * runs.get(i).rate / bare.get(i).rate;
+    }
+    Arrays.sort(share);
+    return String.format(Locale.ROOT, "%s; %.0f %% of bare (%.0f–%.0f %%)", rates(runs),
+        share[share.length / 2], share[0], share[share.length - 1]);
+  }
+
+  private static String cpu(List<Run> runs) {
+    return String.format(Locale.ROOT, "%.0f + %.0f µs", median(runs, Run::ownMicros),
+        median(runs, Run::brokerMicros));
+  }
+
+  private static String appends(List<Run> runs) {
+    return String.format(Locale.ROOT, "%.3f / %.3f ms", median(runs, Run::appendP50),
+        median(runs, Run::appendP99));
+  }
+
+  /** CPU time used so far by this JVM and by the broker's, in nanoseconds. */
+  private record Cpu(long own, long broker) {
+    static Cpu now(KafkaBroker broker) {
+      return new Cpu(((com.sun.management.OperatingSystemMXBean)
+          ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime(),
+          brokerCpu(broker.pid()));
+    }
+  }
+
+  /** The broker process's user + system time from /proc, in nanoseconds (0 where unreadable). */
+  private static long brokerCpu(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // utime and stime (fields 14 and 15 of proc(5)) in clock ticks, 100 a second on Linux
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+    } catch (IOException | RuntimeException e) {
+      return 0;
     }
   }
 
@@ -145,7 +238,7 @@ public final class KafkaReport {
     return c;
   }
 
-  private static double bare(KafkaBroker broker, String topic, List<byte[]> stored)
+  private static Run bare(KafkaBroker broker, String topic, List<byte[]> stored)
       throws InterruptedException {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(stored.size());
     for (int i = 0; i < stored.size(); i++) {
@@ -155,8 +248,11 @@ public final class KafkaReport {
     AtomicLong failed = new AtomicLong();
     long t0;
     long t1;
+    Cpu c0;
+    Cpu c1;
     try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerConfig(broker),
         new ByteArraySerializer(), new ByteArraySerializer())) {
+      c0 = Cpu.now(broker);
       t0 = System.nanoTime();
       for (ProducerRecord<byte[], byte[]> r : records) {
         p.send(r, (m, e) -> {
@@ -168,27 +264,24 @@ public final class KafkaReport {
       }
       done.await();
       t1 = System.nanoTime();
+      c1 = Cpu.now(broker);
     }
     if (failed.get() > 0) {
       throw new IllegalStateException(failed + " bare sends failed");
     }
-    return records.size() / ((t1 - t0) / 1e9);
+    int n = records.size();
+    return new Run(n / ((t1 - t0) / 1e9), (c1.own - c0.own) / 1e3 / n,
+        (c1.broker - c0.broker) / 1e3 / n, 0, 0);
   }
 
-  private record SinkRun(double rate, double appendP50, double appendP99) {}
-
-  private static SinkRun sink(KafkaBroker broker, String topic, Path dir, int n, int publishers)
-      throws Exception {
-    return sink(broker, topic, dir, n, publishers, true);
-  }
-
-  private static SinkRun sink(KafkaBroker broker, String topic, Path dir, int n, int publishers,
+  private static Run sink(KafkaBroker broker, String topic, Path dir, int n, int publishers,
       boolean fsync) throws Exception {
     List<VirtEvent> events = events(n);
     long[] appendNanos = new long[n];
     try (KafkaEventSink sink = KafkaEventSink.builder().bootstrapServers(broker.bootstrapServers())
         .topic(topic).hostId("bench").spool(SpoolConfig.defaults(dir).withFsync(fsync)).build()
         .start()) {
+      Cpu c0 = Cpu.now(broker);
       long t0 = System.nanoTime();
       List<Thread> threads = new ArrayList<>();
       for (int p = 0; p < publishers; p++) {
@@ -211,7 +304,9 @@ public final class KafkaReport {
         Thread.sleep(1);
       }
       long t1 = System.nanoTime();
-      return new SinkRun(n / ((t1 - t0) / 1e9), percentile(appendNanos, 50) / 1e6,
+      Cpu c1 = Cpu.now(broker);
+      return new Run(n / ((t1 - t0) / 1e9), (c1.own - c0.own) / 1e3 / n,
+          (c1.broker - c0.broker) / 1e3 / n, percentile(appendNanos, 50) / 1e6,
           percentile(appendNanos, 99) / 1e6);
     }
   }
@@ -302,6 +397,15 @@ public final class KafkaReport {
     return s[Math.max(0, Math.min(s.length - 1, i))];
   }
 
+  private static String stringArg(String[] args, String name, String dflt) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return dflt;
+  }
+
   private static int intArg(String[] args, String name, int dflt) {
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals(name)) {
@@ -311,7 +415,7 @@ public final class KafkaReport {
     return dflt;
   }
 
-  private static void deleteTree(Path root) throws java.io.IOException {
+  private static void deleteTree(Path root) throws IOException {
     try (var paths = Files.walk(root)) {
       for (Path p : (Iterable<Path>) paths.sorted((a, b) -> b.compareTo(a))::iterator) {
         Files.deleteIfExists(p);

@@ -375,8 +375,20 @@ public final class KafkaBroker implements AutoCloseable {
     private final Map<String, String> overrides = new java.util.LinkedHashMap<>();
     private final List<String> jvmOptions = new ArrayList<>(List.of("-Xms256m", "-Xmx768m",
         "-XX:+UseSerialGC"));
+    private Path parent;
 
     private Builder() {}
+
+    /**
+     * Keeps the broker's directory (its log, its data) under {@code parent} instead of the
+     * system's temporary directory: a benchmark puts it on another file system than the spool it
+     * measures, as a remote cluster's disks would be, so that the broker's writes do not enter
+     * the spool's fsyncs through a shared journal.
+     */
+    public Builder directoryIn(Path parent) {
+      this.parent = parent;
+      return this;
+    }
 
     /** A broker property set over the defaults ({@code num.partitions}, {@code log.flush...}). */
     public Builder property(String name, String value) {
@@ -393,7 +405,8 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Formats a fresh log directory and starts the broker; waits until it serves. */
     public KafkaBroker start() throws IOException, InterruptedException {
-      Path dir = Files.createTempDirectory("virthooks-kafka-");
+      Path dir = parent == null ? Files.createTempDirectory("virthooks-kafka-")
+          : Files.createTempDirectory(parent, "virthooks-kafka-");
       KafkaBroker broker = null;
       try {
         int brokerPort = freePort();
