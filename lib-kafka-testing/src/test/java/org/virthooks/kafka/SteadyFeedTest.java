@@ -13,7 +13,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
+import java.util.UUID;
 import org.virthooks.core.DomainEvent;
+import org.virthooks.core.DomainRef;
+import org.virthooks.core.EventStamper;
+import org.virthooks.core.SourceId;
 import org.virthooks.core.EventDispatcher;
 import org.virthooks.core.VirtEvent;
 import org.virthooks.core.json.EventJson;
@@ -92,5 +96,63 @@ class SteadyFeedTest {
               "org.virthooks.domain.stopped", "org.virthooks.domain.undefined");
       assertThat(sink.spoolDepthEvents()).isZero();
     }
+  }
+
+  @Test
+  void batchesFromSeveralThreadsArriveOnceInOrderPerDomain() throws Exception {
+    String servers = KAFKA.broker().bootstrapServers();
+    KAFKA.broker().createTopic("batches", 3);
+    int threads = 4;
+    int batches = 30;
+    List<VirtEvent> published = new CopyOnWriteArrayList<>();
+    try (KafkaEventSink sink = KafkaEventSink.builder().bootstrapServers(servers)
+             .topic("batches").hostId("hv-02").spool(SpoolConfig.defaults(spoolDir)).build()
+             .start()) {
+      List<Thread> publishers = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        EventStamper stamper = new EventStamper(SourceId.of("libvirt", "test:///batch" + t));
+        DomainRef domain = DomainRef.of("vh-batch-" + t).withUuid(UUID.randomUUID());
+        Thread thread = new Thread(() -> {
+          for (int b = 0; b < batches; b++) {
+            List<VirtEvent> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 1 + b % 9; i++) {
+              batch.add(DomainEvent.of(stamper.next("LIFECYCLE/STARTED/BOOTED"), domain,
+                  DomainEvent.Kind.STARTED, "BOOTED"));
+            }
+            sink.publishAll(batch);
+            published.addAll(batch);
+          }
+        });
+        thread.start();
+        publishers.add(thread);
+      }
+      for (Thread thread : publishers) {
+        thread.join(60_000);
+        assertThat(thread.isAlive()).isFalse();
+      }
+      long n = published.size();
+      assertThat(sink.published()).isEqualTo(n);
+      assertThat(Topics.await(() -> sink.acknowledged() >= n, Duration.ofSeconds(120)))
+          .as("acknowledged %d of %d", sink.acknowledged(), n).isTrue();
+      List<ConsumerRecord<byte[], byte[]>> records = Topics.readAll(servers, "batches", n);
+      assertThat(Topics.duplicates(records)).isZero();
+      assertThat(records.stream().map(Topics::value).collect(Collectors.toList()))
+          .containsExactlyInAnyOrderElementsOf(published.stream().map(EventJson::toJson)
+              .collect(Collectors.toList()));
+      // one publisher per domain: each domain's events arrive in the order they were stamped
+      Topics.assertPerKeyOrder(records);
+      for (int t = 0; t < threads; t++) {
+        String name = "vh-batch-" + t + "\"";
+        List<Long> stamps = records.stream().filter(r -> Topics.value(r).contains(name))
+            .map(r -> Long.parseLong(Topics.value(r).replaceAll(".*\"seq\":(\\d+).*", "$1")))
+            .collect(Collectors.toList());
+        assertThat(stamps).hasSize(batches / 9 * 45 + sumUpTo(batches % 9)).isSorted();
+      }
+    }
+  }
+
+  /** 1 + 2 + ... + k. */
+  private static int sumUpTo(int k) {
+    return k * (k + 1) / 2;
   }
 }

@@ -6,8 +6,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -151,6 +153,45 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     }
     append(event);
     published.incrementAndGet();
+  }
+
+  /**
+   * Appends {@code events} to the spool in their order and returns once all are durable: one
+   * group commit for the lot, so a thread holding many events (a resynchronisation, a queue
+   * drained at once) pays one fsync instead of one per event. All or none are spooled; never
+   * waits on Kafka.
+   *
+   * @throws UncheckedIOException as {@link #publish}, for the whole batch (counted once per
+   *     event in {@link #appendFailures()})
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public void publishAll(List<? extends VirtEvent> events) {
+    Objects.requireNonNull(events, "events");
+    if (events.isEmpty()) {
+      return;
+    }
+    if (closed) {
+      throw new IllegalStateException("Kafka sink closed: " + events.size()
+          + " events not spooled");
+    }
+    long now = System.currentTimeMillis();
+    List<byte[]> stored = new ArrayList<>(events.size());
+    for (VirtEvent event : events) {
+      stored.add(SpooledEvent.encode(Objects.requireNonNull(event, "event"), hostId, incarnation,
+          mode, now));
+    }
+    try {
+      spool.appendAll(stored);
+    } catch (IOException e) {
+      appendFailures.addAndGet(events.size());
+      throw new UncheckedIOException(events.size() + " events not spooled: " + e.getMessage(),
+          e);
+    } catch (InterruptedException e) {
+      appendFailures.addAndGet(events.size());
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new InterruptedIOException("interrupted while spooling"));
+    }
+    published.addAndGet(events.size());
   }
 
   private long append(VirtEvent event) {

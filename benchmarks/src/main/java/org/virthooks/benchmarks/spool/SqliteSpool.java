@@ -139,12 +139,26 @@ public final class SqliteSpool implements Spool {
 
   @Override
   public long append(byte[] record) throws IOException, InterruptedException {
-    Objects.requireNonNull(record, "record");
-    int size = record.length + FRAMING;
-    if (size > config.maxBytes()) {
-      throw new SpoolFullException("a record of " + record.length + " bytes exceeds the spool");
+    return appendAll(List.of(Objects.requireNonNull(record, "record")));
+  }
+
+  @Override
+  public long appendAll(List<byte[]> records) throws IOException, InterruptedException {
+    if (records.isEmpty()) {
+      throw new IllegalArgumentException("no records to append");
     }
-    long sequence;
+    int size = 0;
+    for (byte[] record : records) {
+      Objects.requireNonNull(record, "record");
+      if (record.length + FRAMING > config.maxBytes()) {
+        throw new SpoolFullException("a record of " + record.length + " bytes exceeds the spool");
+      }
+      size += record.length + FRAMING;
+    }
+    if (size > config.maxBytes()) {
+      throw new SpoolFullException("a batch of " + size + " bytes exceeds the spool");
+    }
+    long first;
     long[] drop = null;
     lock.lockInterruptibly();
     try {
@@ -156,14 +170,17 @@ public final class SqliteSpool implements Spool {
           drop = dropOldest(size);
         }
       }
-      sequence = nextSequence++;
-      sizes.add(size);
-      heldBytes += size;
+      first = nextSequence;
       if (queue.isEmpty()) {
         pendingSince = System.nanoTime();
       }
-      queue.add(new Pending(sequence, record));
-      if (queue.size() == 1 || queue.size() >= config.groupCommitRecords() || !config.fsync()) {
+      for (byte[] record : records) {
+        sizes.add(record.length + FRAMING);
+        heldBytes += record.length + FRAMING;
+        queue.add(new Pending(nextSequence++, record));
+      }
+      if (queue.size() == records.size() || queue.size() >= config.groupCommitRecords()
+          || !config.fsync()) {
         work.signal();
       }
     } finally {
@@ -172,8 +189,8 @@ public final class SqliteSpool implements Spool {
     if (drop != null) {
       onDrop.dropped(drop[0], drop[1], drop[2]);
     }
-    awaitDurable(sequence);
-    return sequence;
+    awaitDurable(first + records.size() - 1);
+    return first;
   }
 
   private void awaitRoom(int size) throws IOException, InterruptedException {

@@ -29,14 +29,22 @@ import org.virthooks.kafka.spool.internal.SegmentRecovery;
  * payload, made durable by group commit, with the acknowledged watermark in an atomically
  * replaced checkpoint.
  *
- * <p>Appenders write their frame under one lock (a positional write into the page cache) and,
- * with fsync on, wait for the committer thread ({@code virthooks-spool-commit}), which forces
- * every written segment once per group (at most {@link SpoolConfig#groupCommitRecords()} appends,
- * or once the oldest has waited {@link SpoolConfig#groupCommitInterval()}) and then answers them
- * all. The same thread writes the checkpoint after acknowledgements and deletes segments whose
+ * <p>With fsync on, an appender only places its frame in memory under the spool's lock (a copy,
+ * no system call, so 64 publishers do not queue behind each other's writes) and waits for the
+ * committer thread ({@code virthooks-spool-commit}), which writes the group's frames with one
+ * write per segment, forces every written segment once and then answers the whole group. A group
+ * is committed once it holds {@link SpoolConfig#groupCommitRecords()} appends or as many as the
+ * last group did, or once its oldest has waited {@link SpoolConfig#groupCommitInterval()}: the
+ * publishers that shared one fsync share the next, and a lone publisher never waits. When the
+ * disk refuses a group's write (full), that group and the appends after it are refused and
+ * forgotten, and the spool goes on from its last durable record. With fsync off an appender
+ * writes its frame itself, so that it is in the page cache before the append returns.
+ *
+ * <p>The committer also writes the checkpoint after acknowledgements and deletes segments whose
  * records are all below it, so neither an fsync nor a delete ever runs on the reader's or an
  * appender's thread. Reads see only records already durable, so a record the sender has seen
- * can never be cut by a crash and its sequence given to another.
+ * can never be cut by a crash and its sequence given to another; for the same reason
+ * {@link FullPolicy#DROP_OLDEST} drops only durable records.
  *
  * <p>A spool is given its {@link DropListener} when it is opened
  * ({@link #open(SpoolConfig, DropListener)}): under {@link FullPolicy#DROP_OLDEST} a loss is
@@ -49,6 +57,7 @@ public final class SegmentSpool implements Spool {
   private static final long MAX_SEGMENT = 64L << 20;
   private static final long MIN_SEGMENT = 4096;
   private static final long CHECKPOINT_EVERY = TimeUnit.SECONDS.toNanos(1);
+  private static final int LOCK_SPINS = 200;
 
   private final SpoolConfig config;
   private final DropListener onDrop;
@@ -78,6 +87,8 @@ public final class SegmentSpool implements Spool {
   private long lastCheckpoint = System.nanoTime();
   private long checkpointNotBefore = lastCheckpoint;
   private int pending;
+  /** Appends in the last group committed: what the next one waits for (see groupTarget). */
+  private int lastGroup = 1;
   private long pendingSince;
   private boolean newSegmentFile;
   private boolean closed;
@@ -153,76 +164,165 @@ public final class SegmentSpool implements Spool {
 
   @Override
   public long append(byte[] record) throws IOException, InterruptedException {
-    Objects.requireNonNull(record, "record");
-    if (record.length > maxPayload) {
-      throw new SpoolFullException("a record of " + record.length + " bytes exceeds the spool's "
-          + "largest (" + maxPayload + " bytes)");
+    return appendAll(List.of(Objects.requireNonNull(record, "record")));
+  }
+
+  @Override
+  public long appendAll(List<byte[]> records) throws IOException, InterruptedException {
+    if (records.isEmpty()) {
+      throw new IllegalArgumentException("no records to append");
     }
-    ByteBuffer frame = Frame.encode(0, record);
-    long sequence;
+    ByteBuffer[] frames = new ByteBuffer[records.size()];
+    long bytes = 0;
+    for (int i = 0; i < frames.length; i++) {
+      byte[] record = Objects.requireNonNull(records.get(i), "record");
+      if (record.length > maxPayload) {
+        throw new SpoolFullException("a record of " + record.length + " bytes exceeds the "
+            + "spool's largest (" + maxPayload + " bytes)");
+      }
+      frames[i] = Frame.encode(0, record);
+      bytes += frames[i].limit();
+    }
+    if (bytes > config.maxBytes()) {
+      throw new SpoolFullException("a batch of " + frames.length + " records (" + bytes
+          + " bytes) exceeds the spool's bound (" + config.maxBytes() + " bytes)");
+    }
+    long first;
     Group group = null;
-    Drop drop = null;
-    lock.lockInterruptibly();
+    List<Drop> drops = List.of();
+    lockForAppend();
     try {
       checkUsable();
-      if (heldBytes + frame.limit() > config.maxBytes()) {
+      if (heldBytes + bytes > config.maxBytes()) {
         if (config.fullPolicy() == FullPolicy.BLOCK) {
-          awaitRoom(frame.limit());
+          awaitRoom(bytes);
         } else {
-          drop = dropOldest(frame.limit());
+          drops = dropOldest(bytes);
         }
       }
-      sequence = nextSequence;
-      frame.putLong(8, sequence).putInt(4, Frame.checksum(record.length, sequence, record, 0));
-      write(frame);
-      nextSequence++;
-      heldBytes += frame.limit();
+      first = nextSequence;
+      try {
+        for (ByteBuffer frame : frames) {
+          long sequence = nextSequence;
+          frame.putLong(8, sequence).putInt(4, Frame.checksum(frame.limit() - Frame.HEADER,
+              sequence, frame.array(), Frame.HEADER));
+          if (config.fsync()) {
+            activeFor(frame).place(frame);
+          } else {
+            write(frame);
+          }
+          nextSequence++;
+          heldBytes += frame.limit();
+        }
+      } catch (IOException e) {
+        throw refuseBatch(first, e);
+      }
       if (config.fsync()) {
         group = openGroup;
-        if (pending++ == 0) {
+        int before = pending;
+        pending += frames.length;
+        if (before == 0) {
           pendingSince = System.nanoTime();
           work.signal();
-        } else if (pending == config.groupCommitRecords()) {
+        } else if (before < groupTarget() && pending >= groupTarget()) {
           work.signal();
         }
       } else {
-        durable = sequence;
+        durable = nextSequence - 1;
         advanced.signalAll();
       }
     } finally {
       lock.unlock();
     }
-    if (drop != null) {
+    for (Drop drop : drops) {
       report(drop);
     }
     if (group != null) {
-      group.await(sequence, config);
+      group.await(first, frames.length);
     }
-    return sequence;
+    return first;
   }
 
+  /**
+   * Takes the lock, trying a little before queueing for it: an append holds it for a copy, so
+   * the holder is about to let go, and on a VM a thread parked and woken again costs 10-15 µs
+   * of CPU (docs/performance.md).
+   */
+  private void lockForAppend() throws InterruptedException {
+    for (int i = 0; i < LOCK_SPINS; i++) {
+      if (lock.tryLock()) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    lock.lockInterruptibly();
+  }
+
+  /**
+   * The size at which a group is committed without waiting further: the configured bound, or
+   * the size of the last group, whichever is smaller. Publishers that shared the last fsync are
+   * coming back for the next one, so the committer waits (at most the interval) until they are
+   * in; a lone publisher makes groups of one and never waits.
+   */
+  private int groupTarget() {
+    return Math.min(config.groupCommitRecords(), lastGroup);
+  }
+
+  /** Writes a frame now (no-fsync mode: in the page cache before the append returns). */
   private void write(ByteBuffer frame) throws IOException {
+    Segment active = activeFor(frame);
+    try {
+      active.append(frame);
+    } catch (BrokenSegmentException e) {
+      failed(e);  // a half frame may stay in the file: nothing may be written after it
+      throw e;
+    }
+  }
+
+  /**
+   * A batch the disk refused part of (a write, a new segment's file): the records it placed or
+   * wrote before, from {@code first}, are forgotten, so that all or none of a batch is kept.
+   */
+  private IOException refuseBatch(long first, IOException e) {
+    if (failure != null) {
+      return e;
+    }
+    if (nextSequence > first) {
+      try {
+        forgetFrom(first);
+      } catch (IOException cut) {
+        failed(cut);
+        cut.addSuppressed(e);
+        return cut;
+      }
+    }
+    return notKept(e);
+  }
+
+  private void failed(IOException e) {
+    failure = e;
+    advanced.signalAll();
+    room.signalAll();
+  }
+
+  private IOException notKept(IOException e) {
+    return new IOException("spool " + config.directory() + ": the record was not kept, the disk "
+        + "refused the write (" + e.getMessage() + "); the spool is intact and takes the next "
+        + "append", e);
+  }
+
+  /** The segment the frame goes to: the last one, or a new one when it would grow too big. */
+  private Segment activeFor(ByteBuffer frame) throws IOException {
     Segment active = segments.get(segments.size() - 1);
     if (active.count() > 0 && active.size() + frame.limit() > segmentBytes) {
       active = Segment.create(config.directory(), nextSequence, opener);
       segments.add(active);
       newSegmentFile = true;
     }
-    try {
-      active.append(frame);
-    } catch (BrokenSegmentException e) {
-      failure = e;  // a half frame may stay in the file: nothing may be written after it
-      advanced.signalAll();
-      room.signalAll();
-      throw e;
-    } catch (IOException e) {
-      throw new IOException("spool " + config.directory() + ": the record was not kept, the disk "
-          + "refused the write (" + e.getMessage() + "); the spool is intact and takes the next "
-          + "append", e);
-    }
+    return active;
   }
 
-  private void awaitRoom(int frameBytes) throws IOException, InterruptedException {
+  private void awaitRoom(long frameBytes) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + config.blockTimeout().toNanos();
     while (heldBytes + frameBytes > config.maxBytes()) {
       long left = deadline - System.nanoTime();
@@ -237,23 +337,38 @@ public final class SegmentSpool implements Spool {
     }
   }
 
-  private Drop dropOldest(int frameBytes) {
-    long toFree = heldBytes + frameBytes + dropSlack - config.maxBytes();
-    long from = firstKept;
-    long to = from;
-    long freed = 0;
-    int index = segmentIndexOf(from);
-    while (freed < toFree && to < nextSequence) {
-      Segment segment = segments.get(index);
-      if (to == segment.next()) {
-        index++;
-        continue;
+  /**
+   * Drops the oldest records until the frame fits, with some slack. Only durable records are
+   * dropped: the others may still be refused by the disk and their sequences given again, and a
+   * loss marker must never name a sequence that comes back. When none is durable yet, waits for
+   * the group commit under way.
+   */
+  private List<Drop> dropOldest(long frameBytes) throws IOException, InterruptedException {
+    List<Drop> drops = new ArrayList<>(1);
+    while (heldBytes + frameBytes > config.maxBytes()) {
+      long toFree = heldBytes + frameBytes + dropSlack - config.maxBytes();
+      long from = firstKept;
+      long to = from;
+      long freed = 0;
+      int index = segmentIndexOf(from);
+      while (freed < toFree && to <= durable) {
+        Segment segment = segments.get(index);
+        if (to == segment.next()) {
+          index++;
+          continue;
+        }
+        freed += segment.offsetOf(to + 1) - segment.offsetOf(to);
+        to++;
       }
-      freed += segment.offsetOf(to + 1) - segment.offsetOf(to);
-      to++;
+      if (to > from) {
+        advanceFloor(to);
+        drops.add(new Drop(from, to - 1, to - from));
+      } else {
+        advanced.await();
+        checkUsable();
+      }
     }
-    advanceFloor(to);
-    return new Drop(from, to - 1, to - from);
+    return drops;
   }
 
   private void report(Drop drop) {
@@ -291,7 +406,8 @@ public final class SegmentSpool implements Spool {
             end++;
           }
           if (end > start) {
-            plan.add(new Slice(segment, start, end - 1));
+            plan.add(new Slice(segment, start, end - 1, segment.offsetOf(start),
+                segment.offsetOf(end)));
           }
           if (end <= last || bytes >= maxBytes) {
             break;
@@ -304,7 +420,7 @@ public final class SegmentSpool implements Spool {
       try {
         List<SpoolRecord> out = new ArrayList<>();
         for (Slice slice : plan) {
-          slice.segment().read(slice.from(), slice.to(), out);
+          slice.segment().read(slice.from(), slice.to(), slice.start(), slice.stop(), out);
         }
         return out;
       } catch (SegmentGoneException e) {
@@ -426,7 +542,7 @@ public final class SegmentSpool implements Spool {
       long intervalNanos = config.groupCommitInterval().toNanos();
       while (true) {
         long now = System.nanoTime();
-        if (pending > 0 && (closed || pending >= config.groupCommitRecords()
+        if (pending > 0 && (closed || pending >= groupTarget()
             || now - pendingSince >= intervalNanos)) {
           commit();
         } else if (checkpointDue(now)) {
@@ -464,37 +580,114 @@ public final class SegmentSpool implements Spool {
     }
   }
 
-  /** One group commit; called and returns with the lock held, forces without it. */
+  /**
+   * One group commit: writes the frames placed since the last one (one write per segment) and
+   * forces the segments; called and returns with the lock held, does its I/O without it.
+   */
   private void commit() {
+    long first = durable + 1;
     long target = nextSequence - 1;
     committing = openGroup;
     openGroup = new Group();
     List<Segment> dirty = takeDirty();
+    List<Segment.Unwritten> frames = new ArrayList<>(dirty.size());
+    for (Segment segment : dirty) {
+      frames.add(segment.takeUnwritten());
+    }
     boolean directory = newSegmentFile;
     newSegmentFile = false;
+    lastGroup = pending;
     pending = 0;
     lock.unlock();
+    IOException refused = null;
     IOException error = null;
     try {
-      force(dirty, directory);
-    } catch (IOException e) {
-      error = e;
+      try {
+        for (int i = 0; i < dirty.size(); i++) {
+          if (frames.get(i) != null) {
+            dirty.get(i).write(frames.get(i));
+          }
+        }
+      } catch (BrokenSegmentException e) {
+        error = e;
+      } catch (IOException e) {
+        refused = e;
+      }
+      if (refused == null && error == null) {
+        try {
+          force(dirty, directory);
+        } catch (IOException e) {
+          error = e;
+        }
+      }
     } finally {
       lock.lock();
+    }
+    Group released = committing;
+    committing = null;
+    if (refused != null) {
+      // a full disk: the group and every append since are refused, their records forgotten,
+      // and the spool goes on from the last durable record
+      Group later = openGroup;
+      openGroup = new Group();
+      pending = 0;
+      IOException answer;
+      try {
+        forgetFrom(first);
+        answer = notKept(refused);
+        LOG.warn("spool {}: records {}..{} not kept: {}", config.directory(), first, target,
+            refused.toString());
+      } catch (IOException e) {
+        failure = new IOException("a write failed and could not be undone (" + e.getMessage()
+            + "), records after " + durable + " are lost and the spool takes no more appends",
+            e);
+        answer = failure;
+        LOG.error("spool {}: {}", config.directory(), failure.getMessage(), e);
+      }
+      later.release(answer);
+      released.release(answer);
+      advanced.signalAll();
+      room.signalAll();
+      return;
     }
     if (error != null) {
       // after a failed fsync the kernel may have dropped the dirty pages: nothing written since
       // the last commit can be called durable, and no later record may be (PostgreSQL's lesson)
-      failure = new IOException("fsync failed, records after " + durable + " may be lost and "
-          + "the spool takes no more appends: " + error.getMessage(), error);
+      failure = new IOException((error instanceof BrokenSegmentException
+          ? "a write failed and could not be undone" : "fsync failed") + ", records after "
+          + durable + " may be lost and the spool takes no more appends: " + error.getMessage(),
+          error);
       LOG.error("spool {}: {}", config.directory(), failure.getMessage(), error);
     } else {
       durable = Math.max(durable, target);
     }
     // after a failure no record of a later group may be called durable either
-    committing.release(failure);
-    committing = null;
+    released.release(failure == null ? null : mayBeLost(failure));
     advanced.signalAll();
+  }
+
+  private IOException mayBeLost(IOException failed) {
+    return new IOException("spool " + config.directory() + ": the record may not be durable: "
+        + failed.getMessage(), failed);
+  }
+
+  /**
+   * Forgets records {@code first} and after, none of them durable: segments that begin at or
+   * after it go, the one that holds it is cut back.
+   */
+  private void forgetFrom(long first) throws IOException {
+    while (segments.size() > 1 && segments.get(segments.size() - 1).base() >= first) {
+      Segment gone = segments.remove(segments.size() - 1);
+      try {
+        gone.delete();
+      } catch (IOException e) {
+        LOG.warn("spool {}: could not delete {}: {}", config.directory(), gone.path(),
+            e.toString());
+      }
+    }
+    segments.get(segments.size() - 1).forgetFrom(first);
+    nextSequence = first;
+    heldBytes = bytesBetween(firstKept, nextSequence);
   }
 
   /**
@@ -654,7 +847,8 @@ public final class SegmentSpool implements Spool {
 
   private record Drop(long from, long to, long count) {}
 
-  private record Slice(Segment segment, long from, long to) {}
+  /** Records {@code from .. to} of a segment, at file offsets {@code start .. stop}. */
+  private record Slice(Segment segment, long from, long to, long start, long stop) {}
 
   /**
    * The appends one fsync makes durable. Their threads wait on the group's latch, not on the
@@ -666,13 +860,17 @@ public final class SegmentSpool implements Spool {
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile IOException failure;
 
+    /** Lets the group's appenders go: with {@code failed} as their answer, or kept (null). */
     void release(IOException failed) {
       failure = failed;
       done.countDown();
     }
 
-    /** Waits for the group's fsync; uninterruptibly, since the record is written either way. */
-    void await(long sequence, SpoolConfig config) throws IOException {
+    /**
+     * Waits for the group's commit of records {@code first} and {@code count - 1} after it;
+     * uninterruptibly, since they are placed either way.
+     */
+    void await(long first, int count) throws IOException {
       boolean interrupted = false;
       while (true) {
         try {
@@ -688,8 +886,8 @@ public final class SegmentSpool implements Spool {
       }
       IOException f = failure;
       if (f != null) {
-        throw new IOException("spool " + config.directory() + ": record " + sequence
-            + " may not be durable: " + f.getMessage(), f);
+        throw new IOException((count == 1 ? "record " + first
+            : "records " + first + ".." + (first + count - 1)) + ": " + f.getMessage(), f);
       }
     }
   }

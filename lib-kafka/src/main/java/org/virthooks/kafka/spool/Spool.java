@@ -38,6 +38,17 @@ public interface Spool extends AutoCloseable {
   long append(byte[] record) throws IOException, InterruptedException;
 
   /**
+   * Appends {@code records} in their order with consecutive sequence numbers, and returns the
+   * first once all are durable: a batch shares one group commit, so a thread with many records
+   * pays one fsync instead of one each. All or none are kept.
+   *
+   * @throws SpoolFullException as {@link #append}, or when the batch alone exceeds the spool
+   * @throws IOException when the disk refuses a write: none of the batch is kept
+   * @throws IllegalArgumentException when {@code records} is empty
+   */
+  long appendAll(List<byte[]> records) throws IOException, InterruptedException;
+
+  /**
    * Up to {@code maxRecords} records (and about {@code maxBytes}, at least one record) with
    * sequence {@code >= fromSequence}, in order; empty when there are none yet. A
    * {@code fromSequence} below the oldest record kept starts at the oldest.

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param blockTimeout how long a {@link FullPolicy#BLOCK} append waits for room
  * @param fsync true to fsync each group commit; false leaves durability to the page cache (a
  *     process crash loses nothing, a power loss may)
- * @param groupCommitRecords a group commit is made once this many appends wait for it
+ * @param groupCommitRecords a group commit is made once this many appends wait for it (or as
+ *     many as the last group had, whichever is fewer)
  * @param groupCommitInterval ... or once the oldest waiting append has waited this long
  */
 public record SpoolConfig(
@@ -48,14 +49,19 @@ public record SpoolConfig(
 
   /**
    * The defaults: 1 GiB, {@link FullPolicy#BLOCK} for up to 5 s, fsync on, group commits of up
-   * to 256 appends with no added wait: a group is what arrived while the previous fsync ran, so a
-   * lone publisher pays one fsync per append and many publishers share one (a 2 ms wait cost a
-   * lone publisher two thirds of its rate and bought many publishers nothing an fsync's own
-   * duration does not already give them; see docs/performance.md).
+   * to 256 appends, waiting at most 1 ms for as many publishers as shared the last fsync. A lone
+   * publisher makes groups of one and never waits (it pays one fsync per append); many
+   * publishers come back together and share one fsync (docs/performance.md).
    */
   public static SpoolConfig defaults(Path directory) {
     return new SpoolConfig(directory, DEFAULT_MAX_BYTES, FullPolicy.BLOCK, Duration.ofSeconds(5),
-        true, 256, Duration.ZERO);
+        true, 256, Duration.ofMillis(1));
+  }
+
+  /** A copy in another directory. */
+  public SpoolConfig withDirectory(Path other) {
+    return new SpoolConfig(other, maxBytes, fullPolicy, blockTimeout, fsync, groupCommitRecords,
+        groupCommitInterval);
   }
 
   /** A copy with another size bound. */

@@ -3,12 +3,21 @@ package org.virthooks.kafka.spool;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +155,98 @@ class SegmentSpoolTest {
       assertThat(spool.recovery().isClean()).isTrue();
       assertThat(spool.read(1, 10, 1 << 20)).extracting(r -> new String(r.payload(), UTF_8).trim())
           .containsExactly("r1", "r2");
+    }
+  }
+
+  @Test
+  void aFullDiskRefusesTheGroupAndEveryAppendBehindItAndTheSpoolGoesOnFromItsLastRecord()
+      throws Exception {
+    FailingDisk disk = new FailingDisk();
+    int kept = 65;  // a segment holds 70 of these frames: the appends behind spill into a new one
+    ExecutorService publishers = Executors.newFixedThreadPool(11);
+    try (SegmentSpool spool = SegmentSpool.open(config().withFsync(true), (f, t, c) -> { },
+        disk)) {
+      for (int i = 1; i <= kept; i++) {
+        spool.append(payload(i));
+      }
+      assertThat(segmentFiles()).hasSize(1);
+      disk.gate = new CountDownLatch(1);
+      List<Future<Long>> refused = new ArrayList<>();
+      refused.add(publishers.submit(() -> spool.append(payload(0))));
+      assertThat(disk.writing.await(10, TimeUnit.SECONDS)).isTrue();  // the committer writes
+      for (int i = 0; i < 10; i++) {
+        refused.add(publishers.submit(() -> spool.append(payload(0))));
+      }
+      await(() -> spool.nextSequence() == kept + 12);  // all placed, one group writing
+      assertThat(segmentFiles()).hasSize(2);
+      disk.full = true;
+      CountDownLatch gate = disk.gate;
+      disk.gate = null;
+      gate.countDown();
+      for (Future<Long> append : refused) {
+        assertThatThrownBy(append::get).hasCauseInstanceOf(IOException.class)
+            .hasMessageContaining("not kept").hasMessageContaining("No space left on device");
+      }
+      assertThat(spool.nextSequence()).isEqualTo(kept + 1);
+      assertThat(spool.depthRecords()).isEqualTo(kept);
+      assertThat(segmentFiles()).hasSize(1);
+      disk.full = false;
+      assertThat(spool.append(payload(kept + 1))).isEqualTo(kept + 1);
+      assertThat(spool.read(kept, 10, 1 << 20)).extracting(SpoolRecord::sequence)
+          .containsExactly((long) kept, (long) kept + 1);
+    } finally {
+      publishers.shutdownNow();
+    }
+    try (SegmentSpool spool = SegmentSpool.open(config())) {
+      assertThat(spool.recovery().isClean()).isTrue();
+      assertThat(spool.nextSequence()).isEqualTo(kept + 2);
+      assertThat(new String(spool.read(kept + 1, 1, 1 << 20).get(0).payload(), UTF_8).trim())
+          .isEqualTo("r" + (kept + 1));
+    }
+  }
+
+  @Test
+  void aBatchTheDiskRefusesHalfWayIsKeptNotAtAll() throws Exception {
+    // without fsync an appender writes frame by frame: the third write of the batch fails
+    FailingDisk disk = new FailingDisk();
+    try (SegmentSpool spool = SegmentSpool.open(config(), (f, t, c) -> { }, disk)) {
+      assertThat(spool.append(payload(1))).isEqualTo(1);
+      disk.writesBeforeFull = 2;
+      assertThatThrownBy(() -> spool.appendAll(List.of(payload(2), payload(3), payload(4))))
+          .isInstanceOf(IOException.class).hasMessageContaining("not kept")
+          .hasMessageContaining("No space left on device");
+      assertThat(spool.nextSequence()).isEqualTo(2);
+      assertThat(spool.depthRecords()).isEqualTo(1);
+      disk.full = false;
+      assertThat(spool.appendAll(List.of(payload(2), payload(3)))).isEqualTo(2);
+    }
+    try (SegmentSpool spool = SegmentSpool.open(config())) {
+      assertThat(spool.recovery().isClean()).isTrue();
+      assertThat(spool.read(1, 10, 1 << 20)).extracting(r -> new String(r.payload(), UTF_8).trim())
+          .containsExactly("r1", "r2", "r3");
+    }
+  }
+
+  @Test
+  void aLonePublisherDoesNotWaitForTheGroupInterval() throws Exception {
+    // a group is committed at the size of the last one: one publisher makes groups of one and
+    // never waits for the interval (ten minutes here), nor for 256 appends
+    SpoolConfig config = config().withFsync(true).withGroupCommit(256, Duration.ofMinutes(10));
+    try (SegmentSpool spool = SegmentSpool.open(config)) {
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+        for (int i = 1; i <= 5; i++) {
+          assertThat(spool.append(payload(i))).isEqualTo(i);
+        }
+      });
+      assertThat(spool.read(1, 10, 1 << 20)).hasSize(5);
+    }
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime() - deadline).as("condition within 10 s").isNegative();
+      Thread.sleep(5);
     }
   }
 

@@ -272,27 +272,13 @@ public abstract class SpoolCompatibilityKit {
     SpoolConfig config = config().withMaxBytes(16L << 20);
     Map<Long, String> returned = new ConcurrentHashMap<>();
     try (Spool spool = open(config, NO_DROPS)) {
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      try {
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          int thread = t;
-          futures.add(pool.submit(() -> {
-            for (int i = 0; i < each; i++) {
-              String payload = "t" + thread + "-" + i;
-              String before = returned.put(spool.append(payload.getBytes(UTF_8)), payload);
-              assertThat(before).as("a sequence returned twice").isNull();
-            }
-            return null;
-          }));
+      inThreads(threads, thread -> {
+        for (int i = 0; i < each; i++) {
+          String payload = "t" + thread + "-" + i;
+          String before = returned.put(spool.append(payload.getBytes(UTF_8)), payload);
+          assertThat(before).as("a sequence returned twice").isNull();
         }
-        for (Future<?> future : futures) {
-          future.get(60, TimeUnit.SECONDS);
-        }
-      } finally {
-        pool.shutdownNow();
-        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-      }
+      });
       assertThat(returned).hasSize(threads * each);
       List<SpoolRecord> all = readAll(spool);
       assertThat(sequences(all)).hasSize(threads * each);
@@ -302,6 +288,53 @@ public abstract class SpoolCompatibilityKit {
     }
     try (Spool spool = open(config, NO_DROPS)) {
       assertThat(spool.nextSequence()).isEqualTo(threads * each + 1L);
+    }
+  }
+
+  @Test
+  void aBatchTakesConsecutiveSequencesAmongConcurrentAppenders() throws Exception {
+    for (boolean fsync : new boolean[] {false, true}) {
+      SpoolConfig config = config().withMaxBytes(16L << 20).withFsync(fsync)
+          .withDirectory(dir.resolve("fsync-" + fsync));
+      Map<Long, String> returned = new ConcurrentHashMap<>();
+      try (Spool spool = open(config, NO_DROPS)) {
+        inThreads(4, thread -> {
+          for (int b = 0; b < 50; b++) {
+            List<byte[]> batch = new ArrayList<>();
+            for (int i = 0; i < 1 + (b % 7); i++) {
+              batch.add(("t" + thread + "-b" + b + "-" + i).getBytes(UTF_8));
+            }
+            long first = spool.appendAll(batch);
+            for (int i = 0; i < batch.size(); i++) {
+              assertThat(returned.put(first + i, new String(batch.get(i), UTF_8)))
+                  .as("a sequence given twice").isNull();
+            }
+          }
+        });
+        List<SpoolRecord> all = readAll(spool);
+        assertThat(all).hasSize(returned.size());
+        for (SpoolRecord record : all) {
+          assertThat(new String(record.payload(), UTF_8))
+              .isEqualTo(returned.get(record.sequence()));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aBatchLargerThanTheSpoolOrEmptyIsRefusedAndKeepsNothing() throws Exception {
+    try (Spool spool = open(config(), NO_DROPS)) {
+      append(spool, "before");
+      List<byte[]> tooBig = new ArrayList<>();
+      for (int i = 0; i < 80; i++) {
+        tooBig.add(new byte[1000]);  // each fits, the 80 KB together exceed 64 KiB
+      }
+      assertThatThrownBy(() -> spool.appendAll(tooBig)).isInstanceOf(SpoolFullException.class)
+          .hasMessageContaining("batch");
+      assertThatThrownBy(() -> spool.appendAll(List.of()))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(spool.nextSequence()).isEqualTo(2);
+      assertThat(append(spool, "after")).isEqualTo(2);
     }
   }
 
@@ -397,5 +430,32 @@ public abstract class SpoolCompatibilityKit {
 
   private static List<Long> sequences(List<SpoolRecord> records) {
     return records.stream().map(SpoolRecord::sequence).toList();
+  }
+
+  /** What one of {@link #inThreads}'s threads does, given its index. */
+  @FunctionalInterface
+  protected interface ThreadBody {
+    void run(int thread) throws Exception;
+  }
+
+  /** Runs {@code body} on {@code threads} threads at once and rethrows the first failure. */
+  protected static void inThreads(int threads, ThreadBody body) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          body.run(thread);
+          return null;
+        }));
+      }
+      for (Future<?> future : futures) {
+        future.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
   }
 }

@@ -18,6 +18,11 @@ final class IntList {
     return values[index];
   }
 
+  /** Keeps the first {@code size} values. */
+  void truncate(int size) {
+    this.size = Math.min(this.size, size);
+  }
+
   int size() {
     return size;
   }

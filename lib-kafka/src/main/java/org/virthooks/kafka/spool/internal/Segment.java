@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import org.virthooks.kafka.spool.SpoolRecord;
 
@@ -31,6 +32,11 @@ public final class Segment {
   private final IntList offsets;
   private long end;
   private boolean dirty;
+  /** Frames placed but not yet written (fsync mode: the committer writes them per group). */
+  private byte[] unwritten = new byte[0];
+  private int unwrittenLength;
+  /** Where the first unwritten frame goes: the end of what the file holds. */
+  private long unwrittenAt = -1;
 
   Segment(long base, Path path, RandomAccessFile file, FileOpener opener, IntList offsets,
       long end) {
@@ -93,6 +99,93 @@ public final class Segment {
     dirty = true;
   }
 
+  /**
+   * Places {@code frame} (of sequence {@link #next()}) at the end in memory only: the record is
+   * counted and its offset known, and {@link #takeUnwritten()} hands the bytes to the one thread
+   * that writes them. Appenders then hold the spool's lock for a copy, not a system call.
+   */
+  public void place(ByteBuffer frame) {
+    int length = frame.limit();
+    if (unwrittenAt < 0) {
+      unwrittenAt = end;
+    }
+    if (unwrittenLength + length > unwritten.length) {
+      unwritten = Arrays.copyOf(unwritten, Math.max(unwrittenLength + length,
+          Math.max(4096, unwritten.length * 2)));
+    }
+    System.arraycopy(frame.array(), 0, unwritten, unwrittenLength, length);
+    unwrittenLength += length;
+    offsets.add((int) end);
+    end += length;
+    dirty = true;
+  }
+
+  /**
+   * The frames placed since the last call, for {@link #write(Unwritten)}; null when there are
+   * none. The segment keeps no reference to the bytes returned.
+   */
+  public Unwritten takeUnwritten() {
+    if (unwrittenAt < 0) {
+      return null;
+    }
+    Unwritten taken = new Unwritten(unwritten, unwrittenLength, unwrittenAt);
+    unwritten = new byte[unwrittenLength];
+    unwrittenLength = 0;
+    unwrittenAt = -1;
+    return taken;
+  }
+
+  /**
+   * Writes frames taken by {@link #takeUnwritten()}, from the one writing thread, without the
+   * spool's lock. When the disk refuses, the file is cut back to where they began, so that no
+   * half frame stays in it.
+   */
+  public void write(Unwritten frames) throws IOException {
+    try {
+      file.seek(frames.at());
+      file.write(frames.bytes(), 0, frames.length());
+    } catch (IOException e) {
+      try {
+        file.setLength(frames.at());
+      } catch (IOException cut) {
+        e.addSuppressed(cut);
+        throw new BrokenSegmentException(path, frames.at(), e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Forgets records {@code sequence} and after (placed or written but never made durable) and
+   * cuts the file back to where the first of them began.
+   */
+  public void forgetFrom(long sequence) throws IOException {
+    int index = Math.toIntExact(sequence - base);
+    if (index >= offsets.size()) {
+      return;
+    }
+    long at = offsets.get(index);
+    offsets.truncate(index);
+    end = at;
+    if (unwrittenAt >= 0) {
+      // placed frames before the forgotten ones stay, to be written
+      unwrittenLength = (int) Math.max(0, at - unwrittenAt);
+      if (unwrittenLength == 0) {
+        unwrittenAt = -1;
+      }
+    }
+    try {
+      if (file.length() > at) {
+        file.setLength(at);
+      }
+    } catch (IOException e) {
+      throw new BrokenSegmentException(path, at, e);
+    }
+  }
+
+  /** Frames taken to be written: {@code bytes[0 .. length)}, at file offset {@code at}. */
+  public record Unwritten(byte[] bytes, int length, long at) {}
+
   /** Cuts the file after the last good frame, durably: a record is written after the cut. */
   public void cutAfterLastFrame() throws IOException {
     file.setLength(end);
@@ -152,14 +245,14 @@ public final class Segment {
   }
 
   /**
-   * Reads records {@code from .. to} (inclusive), checking each frame: safe outside the spool's
-   * lock for records already written, from one reader thread at a time.
+   * Reads records {@code from .. to} (inclusive), whose frames span file offsets {@code start ..
+   * stop} (taken from {@link #offsetOf} under the spool's lock), checking each frame: safe
+   * outside the spool's lock for records already written, from one reader thread at a time.
    *
    * @throws SegmentGoneException when the segment was deleted (records dropped) meanwhile
    */
-  public void read(long from, long to, List<SpoolRecord> into) throws IOException {
-    long start = offsetOf(from);
-    long stop = offsetOf(to + 1);
+  public void read(long from, long to, long start, long stop, List<SpoolRecord> into)
+      throws IOException {
     byte[] bytes = new byte[Math.toIntExact(stop - start)];
     synchronized (this) {
       if (closed) {
