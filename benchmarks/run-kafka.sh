@@ -3,7 +3,8 @@
 # JVM from the Maven artifacts): the sink with a durable spool and acks=all against a bare
 # kafka-clients producer sending the same bytes with the same settings, then publish -> consumer
 # latency at 1,000 events/s and the append's cost on the publishing thread. A few minutes; pass
-# --quick for a shorter, noisier run; --rounds, --events, --publishers (64), --warm-seconds and
+# --quick for a shorter, noisier run; --rounds, --events, --publishers (64), --batch (64) and
+# --batch-publishers (8) for the publishAll run, --warm-seconds and
 # --broker-dir DIR (the broker's data on another file system, e.g. /dev/shm) tune it. Run it on an
 # otherwise idle machine.
 # Builds in the reactor (package, never install) and runs from the module's classes and the
