@@ -189,7 +189,8 @@ public final class SegmentSpool implements Spool {
     }
     long first;
     Group group = null;
-    List<Drop> drops = List.of();
+    // reported whatever becomes of this append: a loss is a loss even if the append then fails
+    List<Drop> drops = new ArrayList<>(0);
     lockForAppend();
     try {
       checkUsable();
@@ -197,7 +198,7 @@ public final class SegmentSpool implements Spool {
         if (config.fullPolicy() == FullPolicy.BLOCK) {
           awaitRoom(bytes);
         } else {
-          drops = dropOldest(bytes);
+          dropOldest(bytes, drops);
         }
       }
       first = nextSequence;
@@ -216,6 +217,17 @@ public final class SegmentSpool implements Spool {
         }
       } catch (IOException e) {
         throw refuseBatch(first, e);
+      } catch (RuntimeException | Error e) {
+        // all or none, whatever went wrong: no record of the batch may stay without its group
+        if (nextSequence > first) {
+          try {
+            forgetFrom(first);
+          } catch (IOException cut) {
+            failed(cut);
+            e.addSuppressed(cut);
+          }
+        }
+        throw e;
       }
       if (config.fsync()) {
         group = openGroup;
@@ -233,9 +245,9 @@ public final class SegmentSpool implements Spool {
       }
     } finally {
       lock.unlock();
-    }
-    for (Drop drop : drops) {
-      report(drop);
+      for (Drop drop : drops) {
+        report(drop);
+      }
     }
     if (group != null) {
       group.await(first, frames.length);
@@ -338,13 +350,14 @@ public final class SegmentSpool implements Spool {
   }
 
   /**
-   * Drops the oldest records until the frame fits, with some slack. Only durable records are
+   * Drops the oldest records until the frame fits, with some slack, adding each drop to
+   * {@code drops} as it is made. Only durable records are
    * dropped: the others may still be refused by the disk and their sequences given again, and a
    * loss marker must never name a sequence that comes back. When none is durable yet, waits for
    * the group commit under way.
    */
-  private List<Drop> dropOldest(long frameBytes) throws IOException, InterruptedException {
-    List<Drop> drops = new ArrayList<>(1);
+  private void dropOldest(long frameBytes, List<Drop> drops)
+      throws IOException, InterruptedException {
     while (heldBytes + frameBytes > config.maxBytes()) {
       long toFree = heldBytes + frameBytes + dropSlack - config.maxBytes();
       long from = firstKept;
@@ -368,7 +381,6 @@ public final class SegmentSpool implements Spool {
         checkUsable();
       }
     }
-    return drops;
   }
 
   private void report(Drop drop) {
@@ -454,9 +466,10 @@ public final class SegmentSpool implements Spool {
       if (closed) {
         throw new IOException("spool " + config.directory() + " is closed");
       }
-      if (sequence >= nextSequence) {
-        throw new IllegalArgumentException("acknowledged " + sequence + " but the last record is "
-            + (nextSequence - 1));
+      if (sequence > durable) {
+        // a record not durable yet may still be refused and its sequence given again
+        throw new IllegalArgumentException("acknowledged " + sequence + " but the last durable "
+            + "record is " + durable);
       }
       if (sequence >= firstKept) {
         advanceFloor(sequence + 1);
@@ -633,7 +646,13 @@ public final class SegmentSpool implements Spool {
       pending = 0;
       IOException answer;
       try {
-        forgetFrom(first);
+        boolean deleted = forgetFrom(first);
+        // the cut must be as durable as the frames it removed were about to be: else a crash
+        // could bring back whole frames whose appends were told "not kept"
+        segments.get(segments.size() - 1).force();
+        if (deleted) {
+          Checkpoint.forceDirectory(config.directory());
+        }
         answer = notKept(refused);
         LOG.warn("spool {}: records {}..{} not kept: {}", config.directory(), first, target,
             refused.toString());
@@ -658,12 +677,18 @@ public final class SegmentSpool implements Spool {
           + durable + " may be lost and the spool takes no more appends: " + error.getMessage(),
           error);
       LOG.error("spool {}: {}", config.directory(), failure.getMessage(), error);
-    } else {
+      // the appends placed meanwhile are answered now: no commit follows a failure
+      Group later = openGroup;
+      openGroup = new Group();
+      pending = 0;
+      later.release(mayBeLost(failure));
+    } else if (failure == null) {
       durable = Math.max(durable, target);
     }
     // after a failure no record of a later group may be called durable either
     released.release(failure == null ? null : mayBeLost(failure));
     advanced.signalAll();
+    room.signalAll();
   }
 
   private IOException mayBeLost(IOException failed) {
@@ -673,10 +698,12 @@ public final class SegmentSpool implements Spool {
 
   /**
    * Forgets records {@code first} and after, none of them durable: segments that begin at or
-   * after it go, the one that holds it is cut back.
+   * after it go, the one that holds it is cut back; true when a segment file was deleted.
    */
-  private void forgetFrom(long first) throws IOException {
+  private boolean forgetFrom(long first) throws IOException {
+    boolean deleted = false;
     while (segments.size() > 1 && segments.get(segments.size() - 1).base() >= first) {
+      deleted = true;
       Segment gone = segments.remove(segments.size() - 1);
       try {
         gone.delete();
@@ -688,6 +715,7 @@ public final class SegmentSpool implements Spool {
     segments.get(segments.size() - 1).forgetFrom(first);
     nextSequence = first;
     heldBytes = bytesBetween(firstKept, nextSequence);
+    return deleted;
   }
 
   /**

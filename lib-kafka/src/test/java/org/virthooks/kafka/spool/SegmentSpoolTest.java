@@ -228,6 +228,34 @@ class SegmentSpoolTest {
   }
 
   @Test
+  void aDropIsReportedEvenWhenTheAppendThatMadeItIsRefused() throws Exception {
+    FailingDisk disk = new FailingDisk();
+    List<long[]> drops = new ArrayList<>();
+    SpoolConfig config = config().withFullPolicy(FullPolicy.DROP_OLDEST);
+    try (SegmentSpool spool = SegmentSpool.open(config, (f, t, c) -> drops.add(new long[] {f, t,
+        c}), disk)) {
+      long n = 0;
+      while (drops.isEmpty()) {
+        n = spool.append(payload((int) n + 1));
+      }
+      drops.clear();
+      while (spool.depthBytes() + FRAME <= config.maxBytes()) {
+        n = spool.append(payload((int) n + 1));
+      }
+      assertThat(drops).isEmpty();
+      long depth = spool.depthRecords();
+      disk.full = true;
+      // the next append has to drop to make room, then the disk refuses its write
+      assertThatThrownBy(() -> spool.append(payload(0))).hasMessageContaining("not kept");
+      assertThat(drops).as("the loss was reported").hasSize(1);
+      long[] drop = drops.get(0);
+      assertThat(drop[2]).isEqualTo(drop[1] - drop[0] + 1);
+      assertThat(spool.depthRecords()).isEqualTo(depth - drop[2]);
+      assertThat(spool.nextSequence()).isEqualTo(n + 1);
+    }
+  }
+
+  @Test
   void aLonePublisherDoesNotWaitForTheGroupInterval() throws Exception {
     // a group is committed at the size of the last one: one publisher makes groups of one and
     // never waits for the interval (ten minutes here), nor for 256 appends

@@ -53,7 +53,16 @@ public final class Segment {
       throws IOException {
     Path path = directory.resolve(fileName(base));
     RandomAccessFile file = opener.open(path);
-    file.setLength(0);
+    try {
+      file.setLength(0);
+    } catch (IOException | RuntimeException e) {
+      try {
+        file.close();
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
     return new Segment(base, path, file, opener, new IntList(), 0);
   }
 
