@@ -219,13 +219,9 @@ public final class SegmentSpool implements Spool {
         throw refuseBatch(first, e);
       } catch (RuntimeException | Error e) {
         // all or none, whatever went wrong: no record of the batch may stay without its group
-        if (nextSequence > first) {
-          try {
-            forgetFrom(first);
-          } catch (IOException cut) {
-            failed(cut);
-            e.addSuppressed(cut);
-          }
+        IOException undone = undoBatch(first);
+        if (undone != null) {
+          e.addSuppressed(undone);
         }
         throw e;
       }
@@ -299,16 +295,25 @@ public final class SegmentSpool implements Spool {
     if (failure != null) {
       return e;
     }
+    IOException undone = undoBatch(first);
+    if (undone != null) {
+      undone.addSuppressed(e);
+      return undone;
+    }
+    return notKept(e);
+  }
+
+  /** Forgets what a batch placed or wrote from {@code first}; the error when that failed. */
+  private IOException undoBatch(long first) {
     if (nextSequence > first) {
       try {
         forgetFrom(first);
       } catch (IOException cut) {
         failed(cut);
-        cut.addSuppressed(e);
         return cut;
       }
     }
-    return notKept(e);
+    return null;
   }
 
   private void failed(IOException e) {
