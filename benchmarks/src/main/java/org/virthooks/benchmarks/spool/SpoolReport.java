@@ -129,7 +129,7 @@ public final class SpoolReport {
   }
 
   /** The sender's part: read what is there, acknowledge it, so that the bound never binds. */
-  private static void acknowledgeAll(Spool spool) {
+  static void acknowledgeAll(Spool spool) {
     try {
       long next = 1;
       while (!Thread.currentThread().isInterrupted()) {

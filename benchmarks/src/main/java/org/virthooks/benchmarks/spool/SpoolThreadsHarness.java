@@ -5,14 +5,12 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.virthooks.kafka.spool.SegmentSpool;
 import org.virthooks.kafka.spool.SpoolConfig;
-import org.virthooks.kafka.spool.SpoolRecord;
 
 /**
  * The spool under many publishing threads: appends a second, CPU time per append and thread
@@ -35,7 +33,8 @@ public final class SpoolThreadsHarness {
     for (int round = 1; round <= 3; round++) {
       Path dir = Files.createTempDirectory(root, "virthooks-spool-threads");
       try (SegmentSpool spool = SegmentSpool.open(SpoolConfig.defaults(dir).withFsync(fsync))) {
-        Thread reader = new Thread(() -> acknowledgeAll(spool), "harness-reader");
+        Thread reader = new Thread(() -> SpoolReport.acknowledgeAll(spool),
+            "harness-reader");
         reader.start();
         AtomicLong appends = new AtomicLong();
         AtomicLong publisherSwitches = new AtomicLong();
@@ -84,27 +83,6 @@ public final class SpoolThreadsHarness {
         }
         Files.deleteIfExists(dir);
       }
-    }
-  }
-
-  /** The sender's part: read what is there and acknowledge it. */
-  private static void acknowledgeAll(SegmentSpool spool) {
-    long next = 1;
-    try {
-      while (!Thread.currentThread().isInterrupted()) {
-        if (!spool.awaitRecord(next, Duration.ofMillis(50))) {
-          continue;
-        }
-        List<SpoolRecord> batch = spool.read(next, 2000, 1 << 20);
-        if (!batch.isEmpty()) {
-          next = batch.get(batch.size() - 1).sequence() + 1;
-          spool.acknowledge(next - 1);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 
