@@ -2,6 +2,7 @@ package org.virthooks.kafka.spool;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.virthooks.kafka.spool.internal.FileOpener;
@@ -18,6 +19,17 @@ final class FailingDisk implements FileOpener {
   /** While set, a write waits for it to open (after counting down {@link #writing}). */
   volatile CountDownLatch gate;
   final CountDownLatch writing = new CountDownLatch(1);
+  /** How many of the next fsyncs fail with EIO's message (the ones after succeed). */
+  volatile int fsyncFailures;
+
+  @Override
+  public void force(FileChannel channel) throws IOException {
+    if (fsyncFailures > 0) {
+      fsyncFailures--;
+      throw new IOException("Input/output error");
+    }
+    channel.force(false);
+  }
 
   @Override
   public RandomAccessFile open(Path path) throws IOException {

@@ -206,6 +206,42 @@ class SegmentSpoolTest {
   }
 
   @Test
+  void aFailedFsyncFailsItsGroupAndEveryAppendPlacedMeanwhileAndNothingAfterIsCalledDurable()
+      throws Exception {
+    FailingDisk disk = new FailingDisk();
+    ExecutorService publishers = Executors.newFixedThreadPool(6);
+    try (SegmentSpool spool = SegmentSpool.open(config().withFsync(true), (f, t, c) -> { },
+        disk)) {
+      assertThat(spool.append(payload(1))).isEqualTo(1);
+      disk.gate = new CountDownLatch(1);
+      List<Future<Long>> appends = new ArrayList<>();
+      appends.add(publishers.submit(() -> spool.append(payload(2))));
+      assertThat(disk.writing.await(10, TimeUnit.SECONDS)).isTrue();  // the committer writes 2
+      for (int i = 0; i < 5; i++) {
+        appends.add(publishers.submit(() -> spool.append(payload(0))));
+      }
+      await(() -> spool.nextSequence() == 8);  // 3..7 placed behind the group being committed
+      disk.fsyncFailures = 1;  // one fails: a later fsync that succeeds must not cover it
+      CountDownLatch gate = disk.gate;
+      disk.gate = null;
+      gate.countDown();
+      for (Future<Long> append : appends) {
+        assertThatThrownBy(() -> append.get(10, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(IOException.class).hasMessageContaining("may not be durable")
+            .hasMessageContaining("Input/output error");
+      }
+      // the records of the failed group and after stay unread: only record 1 was durable
+      assertThat(spool.read(1, 10, 1 << 20)).extracting(SpoolRecord::sequence)
+          .containsExactly(1L);
+      assertThatThrownBy(() -> spool.append(payload(9))).isInstanceOf(IOException.class)
+          .hasMessageContaining("takes no more appends");
+      assertThatThrownBy(() -> spool.acknowledge(2)).isInstanceOf(IllegalArgumentException.class);
+    } finally {
+      publishers.shutdownNow();
+    }
+  }
+
+  @Test
   void aBatchTheDiskRefusesHalfWayIsKeptNotAtAll() throws Exception {
     // without fsync an appender writes frame by frame: the third write of the batch fails
     FailingDisk disk = new FailingDisk();

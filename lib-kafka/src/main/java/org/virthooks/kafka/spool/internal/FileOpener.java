@@ -2,6 +2,7 @@ package org.virthooks.kafka.spool.internal;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
@@ -18,4 +19,12 @@ public interface FileOpener {
 
   /** The file {@code path} for reading and writing, created when missing. */
   RandomAccessFile open(Path path) throws IOException;
+
+  /**
+   * Forces a segment's data to the disk (fdatasync), through the channel only the committer
+   * thread uses; a seam too, so that tests can make an fsync fail.
+   */
+  default void force(FileChannel channel) throws IOException {
+    channel.force(false);
+  }
 }

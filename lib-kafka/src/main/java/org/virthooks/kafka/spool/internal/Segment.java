@@ -209,7 +209,7 @@ public final class Segment {
     if (syncChannel == null) {
       syncChannel = FileChannel.open(path, StandardOpenOption.WRITE);
     }
-    syncChannel.force(false);
+    opener.force(syncChannel);
   }
 
   /** True once, after a write, until {@link #clearDirty()}. */
