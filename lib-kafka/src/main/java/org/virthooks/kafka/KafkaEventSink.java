@@ -180,30 +180,24 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
       stored.add(SpooledEvent.encode(Objects.requireNonNull(event, "event"), hostId, incarnation,
           mode, now));
     }
-    try {
-      spool.appendAll(stored);
-    } catch (IOException e) {
-      appendFailures.addAndGet(events.size());
-      throw new UncheckedIOException(events.size() + " events not spooled: " + e.getMessage(),
-          e);
-    } catch (InterruptedException e) {
-      appendFailures.addAndGet(events.size());
-      Thread.currentThread().interrupt();
-      throw new UncheckedIOException(new InterruptedIOException("interrupted while spooling"));
-    }
+    spool(stored, events.size() + " events");
     published.addAndGet(events.size());
   }
 
   private long append(VirtEvent event) {
-    byte[] stored = SpooledEvent.encode(event, hostId, incarnation, mode,
-        System.currentTimeMillis());
+    return spool(List.of(SpooledEvent.encode(event, hostId, incarnation, mode,
+        System.currentTimeMillis())), "event");
+  }
+
+  /** Appends the encoded events, all or none; the first one's sequence. */
+  private long spool(List<byte[]> stored, String what) {
     try {
-      return spool.append(stored);
+      return spool.appendAll(stored);
     } catch (IOException e) {
-      appendFailures.incrementAndGet();
-      throw new UncheckedIOException("event not spooled: " + e.getMessage(), e);
+      appendFailures.addAndGet(stored.size());
+      throw new UncheckedIOException(what + " not spooled: " + e.getMessage(), e);
     } catch (InterruptedException e) {
-      appendFailures.incrementAndGet();
+      appendFailures.addAndGet(stored.size());
       Thread.currentThread().interrupt();
       throw new UncheckedIOException(new InterruptedIOException("interrupted while spooling"));
     }

@@ -91,18 +91,7 @@ public final class Segment {
    */
   public void append(ByteBuffer frame) throws IOException {
     long at = end;
-    try {
-      file.seek(at);
-      file.write(frame.array(), 0, frame.limit());
-    } catch (IOException e) {
-      try {
-        file.setLength(at);
-      } catch (IOException cut) {
-        e.addSuppressed(cut);
-        throw new BrokenSegmentException(path, at, e);
-      }
-      throw e;
-    }
+    write(new Unwritten(frame.array(), frame.limit(), at));
     offsets.add((int) at);
     end = at + frame.limit();
     dirty = true;
